@@ -1,0 +1,97 @@
+package io.eddy.server.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Eddy's runtime configuration ({@code eddy.*} in config/application.properties, system properties or environment).
+ * Defaults match deepstream's where a deepstream user would expect them. The README's configuration table
+ * documents every key.
+ */
+@ConfigMapping(prefix = "eddy")
+public interface EddyConfig {
+
+    Server server();
+
+    Connection connection();
+
+    Auth auth();
+
+    Listen listen();
+
+    Events events();
+
+    interface Server {
+        /** Path of the WebSocket endpoint. */
+        @WithDefault("/deepstream")
+        String path();
+    }
+
+    interface Connection {
+        /** Clients must send something at least every two intervals; deepstream's heartbeatInterval. */
+        @WithDefault("30s")
+        Duration heartbeatInterval();
+
+        @WithDefault("180s")
+        Duration unauthenticatedClientTimeout();
+
+        @WithDefault("3")
+        int maxAuthAttempts();
+
+        /** Largest incoming WebSocket frame in bytes; bigger frames close the connection with 1009. */
+        @WithDefault("1048576")
+        int maxMessageSize();
+
+        /** Bytes that may wait for a slow client before it is disconnected. */
+        @WithDefault("8388608")
+        long maxPendingBytes();
+
+        /** Whether a client may negotiate Eddy's multi-message frames (docs/protocol-extensions.md). */
+        @WithDefault("true")
+        boolean allowMultiMessageFrames();
+    }
+
+    interface Auth {
+        /** Providers tried in order: {@code open}, {@code file}. */
+        @WithDefault("open")
+        List<String> providers();
+
+        File file();
+
+        interface File {
+            @WithDefault("config/users.yml")
+            String path();
+
+            /** PBKDF2 digest as deepstream names it (md5, sha1, sha256, sha512 …), or {@code none} for clear text. */
+            @WithDefault("md5")
+            String hash();
+
+            @WithDefault("100")
+            int iterations();
+
+            @WithDefault("32")
+            int keyLength();
+        }
+    }
+
+    interface Listen {
+        @WithDefault("500ms")
+        Duration responseTimeout();
+
+        /** How often unprovided subscriptions are offered to listeners again; 1 s or less turns it off. */
+        @WithDefault("30s")
+        Duration rematchInterval();
+
+        @WithDefault("true")
+        boolean shuffleProviders();
+    }
+
+    interface Events {
+        /** Refuse event data that is not JSON instead of relaying it to clients that would crash on it. */
+        @WithDefault("true")
+        boolean validateData();
+    }
+}

@@ -1,0 +1,80 @@
+package io.eddy.server.node;
+
+import io.eddy.server.auth.AuthChain;
+import io.eddy.server.auth.AuthProvider;
+import io.eddy.server.auth.FileAuthProvider;
+import io.eddy.server.auth.OpenAuthProvider;
+import io.eddy.server.auth.PasswordHash;
+import io.eddy.server.config.EddyConfig;
+import io.eddy.server.event.EventSettings;
+import io.eddy.server.listen.ListenSettings;
+import io.eddy.server.session.ConnectionSettings;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Builds the node from configuration at startup, so that a bad configuration stops the server at once. */
+@ApplicationScoped
+public class NodeProducer {
+
+    private static final Logger LOG = Logger.getLogger(NodeProducer.class);
+
+    /** PBKDF2 and other blocking auth work; never the event loops. */
+    private final ExecutorService authExecutor = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "eddy-auth");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Produces
+    @Singleton
+    EddyNode node(EddyConfig config) {
+        NodeSettings settings = new NodeSettings(
+                new ConnectionSettings(config.connection().heartbeatInterval(),
+                        config.connection().unauthenticatedClientTimeout(), config.connection().maxAuthAttempts(),
+                        config.connection().allowMultiMessageFrames()),
+                new ListenSettings(config.listen().responseTimeout(), config.listen().rematchInterval(),
+                        config.listen().shuffleProviders()),
+                new EventSettings(config.events().validateData()));
+        AuthChain auth = new AuthChain(providers(config.auth()));
+        LOG.infof("auth providers: %s", auth.providers().stream().map(AuthProvider::name).toList());
+        return new EddyNode(settings, auth);
+    }
+
+    void close(@Disposes EddyNode node) {
+        node.close();
+        authExecutor.shutdownNow();
+    }
+
+    void startEagerly(@Observes StartupEvent event, EddyNode node) {
+        node.sessions(); // creating the node here surfaces configuration errors at startup, not at first connect
+    }
+
+    private List<AuthProvider> providers(EddyConfig.Auth config) {
+        List<AuthProvider> providers = new ArrayList<>();
+        for (String name : config.providers()) {
+            switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "open", "none" -> providers.add(new OpenAuthProvider());
+                case "file" -> {
+                    EddyConfig.Auth.File file = config.file();
+                    PasswordHash hash = new PasswordHash(file.hash(), file.iterations(), file.keyLength());
+                    providers.add(FileAuthProvider.load(Path.of(file.path()), hash, authExecutor));
+                }
+                default -> throw new IllegalArgumentException("unknown auth provider '" + name
+                        + "' in eddy.auth.providers (known: open, file)");
+            }
+        }
+        return providers;
+    }
+}

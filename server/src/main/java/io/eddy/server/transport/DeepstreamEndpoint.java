@@ -1,0 +1,89 @@
+package io.eddy.server.transport;
+
+import io.eddy.server.config.EddyConfig;
+import io.eddy.server.node.EddyNode;
+import io.eddy.server.session.BadInput;
+import io.eddy.server.session.CloseReason;
+import io.eddy.server.session.Session;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The deepstream WebSocket endpoint. It only adapts websockets-next callbacks to the node: every callback runs on
+ * the connection's event loop ({@link NonBlocking}), in order, which is the thread a {@link Session} is confined to.
+ * The path is fixed here because websockets-next paths are build-time constants; {@code eddy.server.path} adds an
+ * alias (see {@link HttpRoutes}).
+ */
+@WebSocket(path = DeepstreamEndpoint.PATH)
+public class DeepstreamEndpoint {
+
+    static final String PATH = "/deepstream";
+    private static final Logger LOG = Logger.getLogger(DeepstreamEndpoint.class);
+
+    private final ConcurrentHashMap<EventLoop, FlushScheduler> flushers = new ConcurrentHashMap<>();
+
+    @Inject
+    EddyNode node;
+
+    @Inject
+    EddyConfig config;
+
+    @OnOpen
+    @NonBlocking
+    void onOpen(WebSocketConnection connection) {
+        ServerWebSocket webSocket = WebSocketChannels.webSocket(connection);
+        ChannelHandlerContext context = WebSocketChannels.context(webSocket);
+        EventLoop loop = context.channel().eventLoop();
+        NettyTransport transport = new NettyTransport(webSocket, context.channel(),
+                flushers.computeIfAbsent(loop, FlushScheduler::new), config.connection().maxPendingBytes(),
+                node.metrics());
+        node.protocol().open(connection.id(), transport);
+    }
+
+    @OnBinaryMessage
+    @NonBlocking
+    void onBinary(WebSocketConnection connection, Buffer frame) {
+        Session session = node.sessions().get(connection.id());
+        if (session != null) {
+            node.protocol().onFrame(session, frame.getBytes());
+        }
+    }
+
+    @OnTextMessage
+    @NonBlocking
+    void onText(WebSocketConnection connection, String text) {
+        Session session = node.sessions().get(connection.id());
+        if (session != null) {
+            new BadInput(node.metrics()).close(session, null, CloseReason.TEXT_FRAME, "text frame");
+        }
+    }
+
+    @OnClose
+    @NonBlocking
+    void onClose(WebSocketConnection connection) {
+        Session session = node.sessions().get(connection.id());
+        if (session != null) {
+            node.protocol().onClosed(session);
+        }
+    }
+
+    @OnError
+    @NonBlocking
+    void onError(WebSocketConnection connection, Throwable failure) {
+        LOG.debugf(failure, "WebSocket error on connection %s", connection.id());
+    }
+}
