@@ -35,6 +35,7 @@ public final class EddyNode implements AutoCloseable {
     private final Scheduler scheduler;
     private final NodeMetrics metrics = new NodeMetrics();
     private final Sessions sessions = new Sessions();
+    private final BadInput badInput = new BadInput(metrics);
     private final LocalListenRegistry eventListening;
     private final ProtocolHandler protocol;
     private final Timeout heartbeatCheck;
@@ -42,7 +43,6 @@ public final class EddyNode implements AutoCloseable {
     public EddyNode(NodeSettings settings, AuthChain auth) {
         this.settings = settings;
         this.scheduler = new WheelScheduler("eddy-timer");
-        BadInput badInput = new BadInput(metrics);
 
         LocalSubscriptionRegistry eventSubscriptions = new LocalSubscriptionRegistry();
         eventListening = new LocalListenRegistry(ListenActions.EVENT, eventSubscriptions, scheduler, settings.listen(),
@@ -64,6 +64,10 @@ public final class EddyNode implements AutoCloseable {
 
     public NodeMetrics metrics() {
         return metrics;
+    }
+
+    public BadInput badInput() {
+        return badInput;
     }
 
     public NodeSettings settings() {

@@ -2,7 +2,6 @@ package io.eddy.server.transport;
 
 import io.eddy.server.config.EddyConfig;
 import io.eddy.server.node.EddyNode;
-import io.eddy.server.session.BadInput;
 import io.eddy.server.session.CloseReason;
 import io.eddy.server.session.Session;
 import io.netty.channel.ChannelHandlerContext;
@@ -58,9 +57,15 @@ public class DeepstreamEndpoint {
     @NonBlocking
     void onBinary(WebSocketConnection connection, Buffer frame) {
         Session session = node.sessions().get(connection.id());
-        if (session != null) {
-            node.protocol().onFrame(session, frame.getBytes());
+        if (session == null) {
+            return;
         }
+        if (frame.length() > config.connection().maxMessageSize()) {
+            node.badInput().close(session, null, CloseReason.MESSAGE_TOO_BIG,
+                    "frame of " + frame.length() + " bytes");
+            return;
+        }
+        node.protocol().onFrame(session, frame.getBytes());
     }
 
     @OnTextMessage
@@ -68,7 +73,7 @@ public class DeepstreamEndpoint {
     void onText(WebSocketConnection connection, String text) {
         Session session = node.sessions().get(connection.id());
         if (session != null) {
-            new BadInput(node.metrics()).close(session, null, CloseReason.TEXT_FRAME, "text frame");
+            node.badInput().close(session, null, CloseReason.TEXT_FRAME, "text frame");
         }
     }
 
