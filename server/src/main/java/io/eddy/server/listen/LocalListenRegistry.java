@@ -117,7 +117,8 @@ public final class LocalListenRegistry implements ListenRegistry, SubscriptionOb
         synchronized (lock) {
             Search search = searches.get(name);
             if (search == null || search.current == null || search.current.session() != session) {
-                return; // late or unsolicited: the search is over or asked someone else
+                releaseLateAcceptor(session, pattern, name);
+                return;
             }
             search.timeout.cancel();
             searches.remove(name);
@@ -127,6 +128,20 @@ public final class LocalListenRegistry implements ListenRegistry, SubscriptionOb
             } else {
                 onLastSubscriberRemoved(name);
             }
+        }
+    }
+
+    /**
+     * An ACCEPT that arrives after its response timeout, or after the last subscriber left, comes from a client that
+     * now believes it provides the name. deepstream ignores it and the provider keeps providing for nobody; telling it
+     * REMOVED at once runs its onStop callback instead. Clients that do not listen with the pattern are ignored.
+     */
+    private void releaseLateAcceptor(Session session, String pattern, String name) {
+        Set<String> own = patternsBySession.get(session);
+        Candidate provider = providers.get(name);
+        boolean isProvider = provider != null && provider.session() == session;
+        if (own != null && own.contains(pattern) && !isProvider) {
+            session.send(message(actions.removed()).name(pattern).subscription(name));
         }
     }
 

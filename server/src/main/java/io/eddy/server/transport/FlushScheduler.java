@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FlushScheduler implements Runnable {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FlushScheduler.class);
+
     private final EventLoop loop;
     private final ConcurrentLinkedQueue<NettyTransport> dirty = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -33,7 +35,12 @@ final class FlushScheduler implements Runnable {
         scheduled.set(false);
         NettyTransport transport;
         while ((transport = dirty.poll()) != null) {
-            transport.drain();
+            try {
+                transport.drain();
+            } catch (RuntimeException e) {
+                // one broken connection must not strand the others queued behind it
+                LOG.errorf(e, "writing to %s failed", transport.remoteAddress());
+            }
         }
     }
 }

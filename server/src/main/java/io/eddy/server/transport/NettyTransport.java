@@ -127,6 +127,9 @@ final class NettyTransport implements Transport {
             close = closeReason;
         }
         spare = batch;
+        if (!closed && !channel.isActive()) {
+            closed = true; // the client went away; the close callback cleans up the session
+        }
         if (closed) {
             java.util.Arrays.fill(batch, 0, count, null);
             return;

@@ -95,10 +95,14 @@ public final class RawClient implements AutoCloseable {
 
     /** The next message, failing the test if none arrives in time. */
     public Message next() {
+        return next(WAIT);
+    }
+
+    public Message next(Duration within) {
         try {
-            Message m = inbox.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            Message m = inbox.poll(within.toMillis(), TimeUnit.MILLISECONDS);
             if (m == null) {
-                fail("no message within " + WAIT + (closed.isDone() ? " (connection closed: " + closed.join() + ")" : ""));
+                fail("no message within " + within + (closed.isDone() ? " (connection closed: " + closed.join() + ")" : ""));
             }
             return m;
         } catch (InterruptedException e) {
