@@ -111,6 +111,16 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** The next message, or null if none arrives in time. */
+    public Message poll(Duration within) {
+        try {
+            return inbox.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The next message, which must have the given action. */
     public Message expect(Action action) {
         Message m = next();
