@@ -46,7 +46,7 @@ const USERS = {
 // arguments
 
 function parseArgs (argv) {
-  const opts = { target: null, eddyJar: DEFAULT_EDDY_JAR, keep: false, tests: [], startupTimeoutMs: 60000 }
+  const opts = { target: null, eddyJar: DEFAULT_EDDY_JAR, keep: false, tests: [], excludes: [], startupTimeoutMs: 60000 }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const next = () => {
@@ -59,6 +59,7 @@ function parseArgs (argv) {
     else if (a.startsWith('--eddy-jar=')) opts.eddyJar = path.resolve(a.slice(11))
     else if (a === '--keep') opts.keep = true
     else if (a === '--test') opts.tests.push(path.resolve(next()))
+    else if (a === '--exclude') opts.excludes.push(path.basename(next()))
     else if (a === '--startup-timeout') opts.startupTimeoutMs = Number(next()) * 1000
     else if (a === '-h' || a === '--help') usage()
     else usage(`unknown argument ${a}`)
@@ -69,7 +70,7 @@ function parseArgs (argv) {
 
 function usage (error) {
   if (error) console.error(`run.mjs: ${error}`)
-  console.error('usage: node run.mjs --target deepstream|eddy [--eddy-jar PATH] [--keep] [--test FILE]... [--startup-timeout SECONDS]')
+  console.error('usage: node run.mjs --target deepstream|eddy [--eddy-jar PATH] [--keep] [--test FILE]... [--exclude FILE]... [--startup-timeout SECONDS]')
   process.exit(error ? 2 : 0)
 }
 
@@ -400,7 +401,8 @@ async function main () {
     const testDir = path.join(HERE, 'tests')
     const files = opts.tests.length > 0
       ? opts.tests
-      : fs.readdirSync(testDir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => path.join(testDir, f))
+      : fs.readdirSync(testDir).filter((f) => f.endsWith('.test.mjs') && !opts.excludes.includes(f)).sort()
+        .map((f) => path.join(testDir, f))
     log(`running ${files.length} test file(s)`)
     const testStart = Date.now()
     if (interrupted) return
