@@ -7,6 +7,7 @@ public enum CloseReason {
     HEARTBEAT_TIMEOUT(1000, "no message within two heartbeat intervals"),
     TEXT_FRAME(1003, "only binary frames are supported"),
     MESSAGE_TOO_BIG(1009, "message too big"),
+    /** The TCP connection is dropped without a close frame, which would wait behind the unread data. */
     SLOW_CONSUMER(1013, "client does not read fast enough"),
     SERVER_SHUTDOWN(1001, "server shutting down"),
     INTERNAL_ERROR(1011, "internal error");

@@ -47,7 +47,7 @@ public class DeepstreamEndpoint {
         ServerWebSocket webSocket = WebSocketChannels.webSocket(connection);
         ChannelHandlerContext context = WebSocketChannels.context(webSocket);
         EventLoop loop = context.channel().eventLoop();
-        NettyTransport transport = new NettyTransport(webSocket, context.channel(),
+        NettyTransport transport = new NettyTransport(webSocket, context,
                 flushers.computeIfAbsent(loop, FlushScheduler::new), config.connection().maxPendingBytes(),
                 node.metrics());
         node.protocol().open(connection.id(), transport);

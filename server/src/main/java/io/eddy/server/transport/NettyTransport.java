@@ -6,6 +6,9 @@ import io.eddy.server.session.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.vertx.core.http.ServerWebSocket;
@@ -27,7 +30,10 @@ final class NettyTransport implements Transport {
     private static final int PACK_LIMIT = 64 * 1024;
 
     private final ServerWebSocket webSocket;
+    private final ChannelHandlerContext vertxContext;
     private final Channel channel;
+    /** Shared by all writes: no promise per frame, and a write that fails on a closing socket is not reported. */
+    private final ChannelPromise writePromise;
     private final FlushScheduler flusher;
     private final long maxPendingBytes;
     private final NodeMetrics metrics;
@@ -44,10 +50,12 @@ final class NettyTransport implements Transport {
     private boolean closed;
     private volatile boolean multiMessageFrames;
 
-    NettyTransport(ServerWebSocket webSocket, Channel channel, FlushScheduler flusher, long maxPendingBytes,
-                   NodeMetrics metrics) {
+    NettyTransport(ServerWebSocket webSocket, ChannelHandlerContext vertxContext, FlushScheduler flusher,
+                   long maxPendingBytes, NodeMetrics metrics) {
         this.webSocket = webSocket;
-        this.channel = channel;
+        this.vertxContext = vertxContext;
+        this.channel = vertxContext.channel();
+        this.writePromise = new VoidChannelPromise(channel, false);
         this.flusher = flusher;
         this.maxPendingBytes = maxPendingBytes;
         this.metrics = metrics;
@@ -139,7 +147,7 @@ final class NettyTransport implements Transport {
                 writePacked(batch, count);
             } else {
                 for (int i = 0; i < count; i++) {
-                    channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(batch[i])), channel.voidPromise());
+                    channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(batch[i])), writePromise);
                 }
             }
             java.util.Arrays.fill(batch, 0, count, null);
@@ -151,8 +159,13 @@ final class NettyTransport implements Transport {
             if (close == CloseReason.SLOW_CONSUMER) {
                 metrics.slowConsumerDisconnects.increment();
                 LOG.warnf("disconnecting slow client at %s: more than %d bytes waiting", remoteAddress(), maxPendingBytes);
+                // a close frame would queue behind the data the client is not reading, and the closing handshake
+                // would hold that memory until it timed out: drop the connection at once instead
+                // (closing from Vert.x's handler context skips Vert.x's own graceful close, which would wait too)
+                vertxContext.close();
+            } else {
+                webSocket.close((short) close.code(), close.text());
             }
-            webSocket.close((short) close.code(), close.text());
         }
     }
 
@@ -168,7 +181,7 @@ final class NettyTransport implements Transport {
             for (int j = i; j < end; j++) {
                 packed.writeBytes(batch[j]);
             }
-            channel.write(new BinaryWebSocketFrame(packed), channel.voidPromise());
+            channel.write(new BinaryWebSocketFrame(packed), writePromise);
             i = end;
         }
     }
