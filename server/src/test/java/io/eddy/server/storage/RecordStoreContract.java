@@ -1,0 +1,166 @@
+package io.eddy.server.storage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * What every {@link RecordStore} must do, run against each implementation with a real backend. Subclasses create the
+ * store (and whatever server it needs) and may reopen it to check that data outlives the store object.
+ */
+public abstract class RecordStoreContract {
+
+    protected RecordStore store;
+
+    /** A fresh store over an empty (or uniquely named) storage space. */
+    protected abstract RecordStore open() throws Exception;
+
+    /** The same storage opened again, as after a restart. */
+    protected abstract RecordStore reopen() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = open();
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    protected static <T> T await(CompletionStage<T> stage) throws Exception {
+        try {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    protected static String name(String prefix) {
+        return prefix + "/" + UUID.randomUUID();
+    }
+
+    @Test
+    void missingRecordLoadsAsNull() throws Exception {
+        assertNull(await(store.load(name("missing"))));
+    }
+
+    @Test
+    void storesVersionsInOrder() throws Exception {
+        String n = name("doc");
+        await(store.store(n, StoredRecord.NO_VERSION, 0, "{}"));
+        await(store.store(n, 0, 1, "{\"a\":1}"));
+        await(store.store(n, 1, 5, "[1,2,3]"));
+        assertEquals(new StoredRecord(5, "[1,2,3]"), await(store.load(n)));
+    }
+
+    @Test
+    void conditionalWriteRefusesTheWrongExpectedVersion() throws Exception {
+        String n = name("cas");
+        await(store.store(n, StoredRecord.NO_VERSION, 3, "{\"v\":3}"));
+        VersionConflictException stale = assertThrows(VersionConflictException.class,
+                () -> await(store.store(n, 2, 4, "{\"v\":\"stale\"}")));
+        assertEquals(3, stale.storedVersion());
+        VersionConflictException exists = assertThrows(VersionConflictException.class,
+                () -> await(store.store(n, StoredRecord.NO_VERSION, 0, "{}")));
+        assertEquals(3, exists.storedVersion());
+        VersionConflictException missing = assertThrows(VersionConflictException.class,
+                () -> await(store.store(name("nothing"), 0, 1, "{}")));
+        assertEquals(StoredRecord.NO_VERSION, missing.storedVersion());
+        assertEquals(new StoredRecord(3, "{\"v\":3}"), await(store.load(n)));
+    }
+
+    @Test
+    void concurrentWritersOfOneVersionHaveExactlyOneWinner() throws Exception {
+        String n = name("race");
+        await(store.store(n, StoredRecord.NO_VERSION, 0, "{}"));
+        List<CompletableFuture<Void>> attempts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            attempts.add(store.store(n, 0, 1, "{\"writer\":" + i + "}").toCompletableFuture());
+        }
+        int won = 0;
+        for (CompletableFuture<Void> a : attempts) {
+            try {
+                a.get(10, TimeUnit.SECONDS);
+                won++;
+            } catch (ExecutionException e) {
+                assertInstanceOf(VersionConflictException.class, e.getCause());
+            }
+        }
+        assertEquals(1, won);
+        assertEquals(1, await(store.load(n)).version());
+    }
+
+    @Test
+    void deleteRemovesAndIsIdempotent() throws Exception {
+        String n = name("del");
+        await(store.store(n, StoredRecord.NO_VERSION, 2, "{\"x\":true}"));
+        await(store.delete(n));
+        assertNull(await(store.load(n)));
+        await(store.delete(n));
+        await(store.store(n, StoredRecord.NO_VERSION, 0, "{}")); // can be created again
+        assertEquals(0, await(store.load(n)).version());
+    }
+
+    @Test
+    void largeAndUnicodeRecordsRoundTrip() throws Exception {
+        String n = name("big/ü😀");
+        String big = "{\"text\":\"" + "grüße 😀 ".repeat(100_000) + "\"}"; // about 1.1 MB of UTF-8
+        await(store.store(n, StoredRecord.NO_VERSION, 0, big));
+        assertEquals(big, await(store.load(n)).json());
+    }
+
+    @Test
+    void manyRecordsAtOnce() throws Exception {
+        String prefix = name("many");
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            writes.add(store.store(prefix + "/" + i, StoredRecord.NO_VERSION, 0, "{\"i\":" + i + "}").toCompletableFuture());
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 2000; i += 97) {
+            assertEquals(new StoredRecord(0, "{\"i\":" + i + "}"), await(store.load(prefix + "/" + i)));
+        }
+    }
+
+    @Test
+    void dataOutlivesTheStoreObject() throws Exception {
+        String n = name("restart");
+        await(store.store(n, StoredRecord.NO_VERSION, 7, "{\"kept\":true}"));
+        store.close();
+        store = reopen();
+        assertEquals(new StoredRecord(7, "{\"kept\":true}"), await(store.load(n)));
+    }
+
+    @Test
+    void closedStoreFailsInsteadOfHanging() throws Exception {
+        store.close();
+        CompletableFuture<StoredRecord> load = store.load(name("closed")).toCompletableFuture();
+        assertThrows(Exception.class, () -> load.get(10, TimeUnit.SECONDS));
+        store = reopen();
+    }
+
+    /** Unwraps CompletionException for assertions on async failures. */
+    protected static Throwable cause(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+}
