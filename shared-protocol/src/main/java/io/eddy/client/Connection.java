@@ -59,7 +59,6 @@ final class Connection {
     // confined to the event loop
     private Channel channel;
     private Outbox outbox;
-    private boolean multiMessageFrames;
     private boolean channelErrorReported;
     private long lastReceivedNanos;
     private ScheduledFuture<?> heartbeat;
@@ -76,7 +75,7 @@ final class Connection {
         this.loop = group.next();
         this.ownedGroup = ownsGroup ? group : null;
         this.notifier = notifier;
-        this.tls = "wss".equals(options.url().getScheme()) ? tlsContext() : null;
+        this.tls = "wss".equals(options.url().getScheme()) ? DefaultTls.CONTEXT : null;
     }
 
     void register(Topic topic, TopicHandler handler) {
@@ -236,9 +235,10 @@ final class Connection {
         byte[] frame = ByteBufUtil.getBytes(content);
         List<Message> messages;
         try {
-            messages = multiMessageFrames
-                    ? MessageCodec.decodeAll(frame, 0, frame.length)
-                    : List.of(MessageCodec.decode(frame));
+            // every message of the frame, negotiated or not: a server that packs ACCEPT with what follows it
+            // cannot be told apart from one that granted packing in that very ACCEPT, and servers that do not pack
+            // send one message per frame anyway
+            messages = MessageCodec.decodeAll(frame, 0, frame.length);
         } catch (MalformedMessageException e) {
             notifier.error(Topic.PARSER, "MESSAGE_PARSE_ERROR", e.getMessage());
             return;
@@ -276,7 +276,6 @@ final class Connection {
         }
         channel = null;
         outbox = null;
-        multiMessageFrames = false;
         cancel(heartbeat);
         heartbeat = null;
         if (state.isFinal()) {
@@ -384,8 +383,7 @@ final class Connection {
         }
         // the server speaks the protocol: only now does a failing server stop counting as a reconnect attempt
         reconnectAttempt = 0;
-        multiMessageFrames = options.multiMessageFrames() && grantsMultiMessageFrames(accept.data());
-        if (multiMessageFrames) {
+        if (options.multiMessageFrames() && grantsMultiMessageFrames(accept.data())) {
             outbox.enablePacking();
         }
         setState(ConnectionState.AWAITING_AUTHENTICATION);
@@ -395,6 +393,11 @@ final class Connection {
     }
 
     private void onRedirect(Message redirect) {
+        if (state != ConnectionState.CHALLENGING) {
+            // a redirect is the server's answer to CHALLENGE; later it would strand a logged-in session
+            notifier.error(Topic.CONNECTION, "UNSOLICITED_MESSAGE", redirect.toString());
+            return;
+        }
         URI target;
         try {
             target = EddyClient.Builder.normalize(URI.create(redirect.url()));
@@ -555,11 +558,16 @@ final class Connection {
         }
     }
 
-    private static SslContext tlsContext() {
-        try {
-            return SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot create a TLS context for wss://", e);
+    /** One TLS context for all wss:// clients, created on first use: thousands of clients need not build one each. */
+    private static final class DefaultTls {
+        static final SslContext CONTEXT = create();
+
+        private static SslContext create() {
+            try {
+                return SslContextBuilder.forClient().build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot create a TLS context for wss://", e);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The provider side of event listening (events.md): the patterns this client listens to, the server's questions
@@ -131,15 +132,17 @@ final class Listening {
             if (response.epoch != connection.epoch() || !connection.isOpen()) {
                 return;
             }
-            connection.write(answer(accept ? EventAction.LISTEN_ACCEPT : EventAction.LISTEN_REJECT,
+            // accepting for a pattern given up meanwhile would make this client a provider nobody stops
+            boolean accepted = accept && patterns.containsKey(response.pattern);
+            connection.write(answer(accepted ? EventAction.LISTEN_ACCEPT : EventAction.LISTEN_REJECT,
                     response.pattern, response.subscription));
-            if (accept) {
+            if (accepted) {
                 provided.put(response.subscription, response);
             }
         });
     }
 
-    void onStop(ProviderResponse response, java.util.function.Consumer<String> callback) {
+    void onStop(ProviderResponse response, Consumer<String> callback) {
         connection.execute(() -> {
             response.stopCallback = callback;
             if (response.stopped) {
@@ -200,7 +203,7 @@ final class Listening {
 
     private void stop(ProviderResponse response) {
         response.stopped = true;
-        java.util.function.Consumer<String> callback = response.stopCallback;
+        Consumer<String> callback = response.stopCallback;
         if (callback != null) {
             response.stopCallback = null;
             notifier.run("onStop callback for '" + response.subscription + "'",
