@@ -38,6 +38,29 @@ class ListeningTest extends ClientTestBase {
     }
 
     @Test
+    void whenTheLastSubscriberDisconnectsTheProviderIsStopped() {
+        EddyClient provider = loggedIn("P");
+        EddyClient subscriber = loggedIn("S");
+        BlockingQueue<String> stops = new LinkedBlockingQueue<>();
+        BlockingQueue<String> matches = new LinkedBlockingQueue<>();
+        Await.result(provider.event().listen("^gone/", (name, response) -> {
+            response.onStop(stops::add);
+            response.accept();
+            matches.add(name);
+        }));
+        BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+        Await.result(subscriber.event().subscribe("gone/1", received::add));
+        Await.next(matches);
+        // the provider's emit follows its LISTEN_ACCEPT on one connection: once it arrives, the server has the accept
+        provider.event().emit("gone/1", "provided");
+        Await.next(received);
+
+        subscriber.close();
+
+        assertEquals("gone/1", Await.next(stops));
+    }
+
+    @Test
     void aRejectedNameIsOfferedToTheNextProvider() {
         EddyClient rejecting = loggedIn("P1");
         EddyClient accepting = loggedIn("P2");

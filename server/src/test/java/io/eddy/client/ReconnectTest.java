@@ -70,9 +70,10 @@ class ReconnectTest extends ClientTestBase {
         recorder.awaitState(ConnectionState.OPEN, 2, Await.TIMEOUT);
         assertTrue(recorder.states().contains(ConnectionState.RECONNECTING), () -> "states: " + recorder.states());
         assertEquals("restored/provided", Await.next(matches), "the LISTEN was restored, and the name offered again");
+        Await.until(() -> subscribeAcks.size() == 2, Await.TIMEOUT, () -> "the restored SUBSCRIBE's ack");
+        assertEquals(List.of("0", "0"), subscribeAcks, "correlation ids start again at 0 on the new connection");
         other.event().emit("restored/event", "after the drop");
         assertEquals("after the drop", Await.next(events).textValue());
-        assertEquals(List.of("0", "0"), subscribeAcks, "correlation ids start again at 0 on the new connection");
         assertEquals(2, proxy.links().size());
     }
 
@@ -92,6 +93,25 @@ class ReconnectTest extends ClientTestBase {
         Await.result(subscribed);
         other.event().emit("pending/event", 1);
         assertEquals(1, Await.next(events).intValue());
+    }
+
+    @Test
+    void aLoginInterruptedByAConnectionLossIsAnsweredOnTheNextConnection() {
+        ClientRecorder recorder = new ClientRecorder();
+        EddyClient client = track(builder(proxy.uri(), recorder).build());
+        recorder.awaitState(ConnectionState.AWAITING_AUTHENTICATION, 1, Await.TIMEOUT);
+
+        proxy.blackholeAll(); // the AUTH REQUEST reaches the server, the answer does not come back
+        CompletableFuture<LoginResult> login = client.login(java.util.Map.of("username", "userA", "password", "pwA"));
+        recorder.awaitState(ConnectionState.AUTHENTICATING, 1, Await.TIMEOUT);
+        Await.sleep(Duration.ofMillis(100));
+        assertFalse(login.isDone());
+        proxy.dropAll();
+
+        LoginResult result = Await.result(login);
+        assertTrue(result.isSuccess());
+        assertEquals("red", result.clientData().path("favouriteColor").textValue());
+        assertEquals(2, proxy.links().size());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.eddy.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eddy.protocol.Topic;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -13,20 +14,22 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Heartbeats against a server that closes connections silent for two of its 1 s heartbeat intervals, so the rule
- * shows within seconds.
+ * The server's timeouts, shortened so they show within seconds: connections silent for two 1 s heartbeat
+ * intervals are closed, and a connection must log in within 1 s.
  */
 @QuarkusTest
-@TestProfile(HeartbeatTest.ShortServerHeartbeat.class)
-class HeartbeatTest extends ClientTestBase {
+@TestProfile(ServerTimeoutsTest.ShortServerTimeouts.class)
+class ServerTimeoutsTest extends ClientTestBase {
 
-    public static final class ShortServerHeartbeat implements QuarkusTestProfile {
+    public static final class ShortServerTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("eddy.connection.heartbeat-interval", "1s");
+            return Map.of("eddy.connection.heartbeat-interval", "1s",
+                    "eddy.connection.unauthenticated-client-timeout", "1s");
         }
     }
 
@@ -64,5 +67,19 @@ class HeartbeatTest extends ClientTestBase {
         EddyClient other = loggedIn(builder(new ClientRecorder()).heartbeatInterval(Duration.ofMillis(300)), "other");
         other.event().emit("silent/event", "restored");
         assertEquals("restored", Await.next(events).textValue());
+    }
+
+    @Test
+    void aClientThatDoesNotLogInInTimeStopsWithoutReconnecting() {
+        ClientRecorder recorder = new ClientRecorder();
+        EddyClient client = track(builder(recorder).reconnectIntervalIncrement(Duration.ofMillis(50)).build());
+
+        recorder.awaitState(ConnectionState.AUTHENTICATION_TIMEOUT, 1, Await.TIMEOUT);
+        recorder.awaitError(Topic.CONNECTION, "AUTHENTICATION_TIMEOUT", Await.TIMEOUT);
+        Await.sleep(Duration.ofMillis(200));
+
+        assertEquals(ConnectionState.AUTHENTICATION_TIMEOUT, client.state());
+        assertFalse(recorder.saw(ConnectionState.RECONNECTING), () -> "states: " + recorder.states());
+        assertEquals("IS_CLOSED", Await.failure(client.login()).event());
     }
 }
