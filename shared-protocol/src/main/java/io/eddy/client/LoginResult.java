@@ -52,6 +52,9 @@ public final class LoginResult {
 
     @Override
     public String toString() {
-        return success ? "login succeeded " + data : "login failed " + data;
+        if (success) {
+            return data.isMissingNode() ? "login succeeded" : "login succeeded, clientData " + data;
+        }
+        return "login failed: " + data;
     }
 }
