@@ -288,6 +288,7 @@ public final class EddyClient implements AutoCloseable {
             return this;
         }
 
+        /** Told about every change of {@link ConnectionState}, on the I/O thread. */
         public Builder onConnectionStateChanged(ConnectionStateListener listener) {
             this.stateListener = listener;
             return this;

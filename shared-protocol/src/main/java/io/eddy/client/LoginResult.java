@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public final class LoginResult {
 
+    /** The reason of a refusal that came without data, as the JavaScript client reports it. */
     public static final String INVALID_AUTHENTICATION_DETAILS = "INVALID_AUTHENTICATION_DETAILS";
 
     private final boolean success;
@@ -28,10 +29,12 @@ public final class LoginResult {
         this.data = Objects.requireNonNull(data, "data");
     }
 
+    /** A successful login; a null {@code clientData} reads as {@link MissingNode}. */
     public static LoginResult success(JsonNode clientData) {
         return new LoginResult(true, clientData == null ? MissingNode.getInstance() : clientData);
     }
 
+    /** A refused login; a null {@code reason} reads as {@value #INVALID_AUTHENTICATION_DETAILS}. */
     public static LoginResult failure(JsonNode reason) {
         return new LoginResult(false, reason == null ? TextNode.valueOf(INVALID_AUTHENTICATION_DETAILS) : reason);
     }
