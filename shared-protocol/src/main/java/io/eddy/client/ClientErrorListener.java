@@ -1,0 +1,42 @@
+package io.eddy.client;
+
+import io.eddy.protocol.Topic;
+
+/**
+ * Receives errors that belong to no particular call, like the JavaScript client's
+ * {@code client.on('error', (error, event, topic) => …)}. Runs on the client's I/O thread and must not block.
+ * <p>
+ * {@code event} is the name of the server's error action when the server reported it, otherwise a client-side
+ * event name:
+ * <table>
+ * <caption>Events</caption>
+ * <tr><th>Topic</th><th>event</th><th>detail</th></tr>
+ * <tr><td>CONNECTION</td><td>CONNECTION_ERROR</td><td>why the socket could not be opened or failed</td></tr>
+ * <tr><td>CONNECTION</td><td>HEARTBEAT_TIMEOUT</td><td>nothing was received for two heartbeat intervals</td></tr>
+ * <tr><td>CONNECTION</td><td>AUTHENTICATION_TIMEOUT, CHALLENGE_DENIED, INVALID_MESSAGE</td><td>–</td></tr>
+ * <tr><td>CONNECTION</td><td>MAX_RECONNECTION_ATTEMPTS_REACHED</td><td>the number of attempts</td></tr>
+ * <tr><td>AUTH</td><td>TOO_MANY_AUTH_ATTEMPTS, INVALID_MESSAGE, INVALID_MESSAGE_DATA</td><td>–</td></tr>
+ * <tr><td>AUTH</td><td>REAUTHENTICATION_FAILURE</td><td>the reason, when the automatic login after a reconnect
+ *     was refused</td></tr>
+ * <tr><td>EVENT</td><td>MESSAGE_DENIED, MESSAGE_PERMISSION_ERROR, MULTIPLE_SUBSCRIPTIONS,
+ *     INVALID_MESSAGE_DATA</td><td>the event name</td></tr>
+ * <tr><td>EVENT</td><td>INVALID_LISTEN_REGEX</td><td>the pattern</td></tr>
+ * <tr><td>EVENT</td><td>LISTEN_RESPONSE_TIMEOUT</td><td>the subscription the provider did not answer in time</td></tr>
+ * <tr><td>EVENT</td><td>ACK_TIMEOUT</td><td>the request that got no acknowledgement</td></tr>
+ * <tr><td>EVENT</td><td>CLIENT_OFFLINE</td><td>the name of an emit dropped from the offline buffer</td></tr>
+ * <tr><td>EVENT</td><td>MESSAGE_PARSE_ERROR</td><td>event data that is not JSON</td></tr>
+ * <tr><td>any</td><td>UNSOLICITED_MESSAGE</td><td>a message the client did not expect</td></tr>
+ * <tr><td>PARSER</td><td>the PARSER action (UNKNOWN_TOPIC …), or MESSAGE_PARSE_ERROR for an undecodable frame</td>
+ *     <td>what the server or decoder said</td></tr>
+ * </table>
+ */
+@FunctionalInterface
+public interface ClientErrorListener {
+
+    /**
+     * @param topic  the topic the error belongs to
+     * @param event  the error's name, see the table above
+     * @param detail what it concerns (an event name, a pattern …); may be null
+     */
+    void onError(Topic topic, String event, String detail);
+}

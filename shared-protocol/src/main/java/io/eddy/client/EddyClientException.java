@@ -1,0 +1,37 @@
+package io.eddy.client;
+
+import io.eddy.protocol.Topic;
+
+/**
+ * Completes a client future exceptionally; {@link #event()} says why:
+ * <ul>
+ * <li>{@code ACK_TIMEOUT}: the server did not acknowledge a subscribe or listen within the subscription timeout;</li>
+ * <li>{@code MESSAGE_DENIED}, {@code MESSAGE_PERMISSION_ERROR}, {@code INVALID_LISTEN_REGEX}: the server refused it;</li>
+ * <li>{@code LISTENER_EXISTS}: this client already listens to the pattern;</li>
+ * <li>{@code LOGIN_IN_PROGRESS}, {@code ALREADY_AUTHENTICATED}, {@code INVALID_MESSAGE_DATA}: see
+ *     {@link EddyClient#login};</li>
+ * <li>the reason the client stopped while the request waited: {@code TOO_MANY_AUTH_ATTEMPTS},
+ *     {@code AUTHENTICATION_TIMEOUT}, {@code CHALLENGE_DENIED}, {@code MAX_RECONNECTION_ATTEMPTS_REACHED}, or
+ *     {@code IS_CLOSED} after {@link EddyClient#close()};</li>
+ * <li>{@code IS_CLOSED}: the request was made after the client had stopped.</li>
+ * </ul>
+ */
+public final class EddyClientException extends RuntimeException {
+
+    private final Topic topic;
+    private final String event;
+
+    public EddyClientException(Topic topic, String event, String detail) {
+        super(detail == null ? topic + " " + event : topic + " " + event + ": " + detail, null, false, false);
+        this.topic = topic;
+        this.event = event;
+    }
+
+    public Topic topic() {
+        return topic;
+    }
+
+    public String event() {
+        return event;
+    }
+}

@@ -1,0 +1,217 @@
+package io.eddy.client;
+
+import io.eddy.protocol.EventAction;
+import io.eddy.protocol.Message;
+import io.eddy.protocol.Topic;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The provider side of event listening (events.md): the patterns this client listens to, the server's questions
+ * about them, and the names this client agreed to provide. Confined to the client's event loop.
+ */
+final class Listening {
+
+    private final Connection connection;
+    private final PendingAcks acks;
+    private final Notifier notifier;
+
+    private final Map<String, ListenCallback> patterns = new LinkedHashMap<>();
+    /** Patterns whose LISTEN is not acknowledged yet, also while it waits for the next login. */
+    private final Map<String, CompletableFuture<Void>> listening = new HashMap<>();
+    /** Accepted names, by subscription name: the server asks one provider per name. */
+    private final Map<String, ProviderResponse> provided = new HashMap<>();
+
+    Listening(Connection connection, PendingAcks acks, Notifier notifier) {
+        this.connection = connection;
+        this.acks = acks;
+        this.notifier = notifier;
+    }
+
+    void listen(String pattern, ListenCallback callback, CompletableFuture<Void> result) {
+        if (connection.isStopped()) {
+            result.completeExceptionally(connection.stoppedException());
+            return;
+        }
+        if (patterns.containsKey(pattern)) {
+            result.completeExceptionally(new EddyClientException(Topic.EVENT, "LISTENER_EXISTS", pattern));
+            return;
+        }
+        patterns.put(pattern, callback);
+        CompletableFuture<Void> acked = listening.computeIfAbsent(pattern, p -> new CompletableFuture<>());
+        if (connection.isOpen()) {
+            sendListen(pattern);
+        }
+        EventTopic.completeWith(acked, result);
+    }
+
+    void unlisten(String pattern, CompletableFuture<Void> result) {
+        if (connection.isStopped()) {
+            result.completeExceptionally(connection.stoppedException());
+            return;
+        }
+        if (patterns.remove(pattern) == null) {
+            result.complete(null);
+            return;
+        }
+        // the server sends no REMOVED for names provided under a pattern that is given up
+        stopProviding(pattern);
+        if (connection.isOpen()) {
+            connection.write(new Message(Topic.EVENT, EventAction.UNLISTEN.code()).name(pattern));
+            acks.add(EventAction.UNLISTEN, pattern, List.of(), result);
+        } else {
+            CompletableFuture<Void> waiting = listening.remove(pattern);
+            if (waiting != null) {
+                waiting.complete(null);
+            }
+            result.complete(null);
+        }
+    }
+
+    void onAck(EventAction action, String pattern) {
+        PendingAcks.Request request = acks.remove(action, pattern);
+        if (request == null) {
+            return;
+        }
+        if (action == EventAction.LISTEN) {
+            CompletableFuture<Void> waiting = listening.remove(pattern);
+            if (waiting != null) {
+                waiting.complete(null);
+            }
+        } else if (request.done != null) {
+            request.done.complete(null);
+        }
+    }
+
+    /**
+     * The LISTEN was refused or not acknowledged. A refused pattern is forgotten, since sending it again would be
+     * refused again; an unacknowledged one is kept and sent again after a reconnect.
+     */
+    void onListenFailed(String pattern, EddyClientException cause, boolean forget) {
+        acks.remove(EventAction.LISTEN, pattern);
+        if (forget) {
+            patterns.remove(pattern);
+        }
+        CompletableFuture<Void> waiting = listening.remove(pattern);
+        if (waiting != null) {
+            waiting.completeExceptionally(cause);
+        }
+    }
+
+    void onFound(String pattern, String subscription) {
+        ListenCallback callback = patterns.get(pattern);
+        if (callback == null) {
+            // unlistened meanwhile: answer at once so the server need not wait for its response timeout
+            connection.write(answer(EventAction.LISTEN_REJECT, pattern, subscription));
+            return;
+        }
+        ProviderResponse response = new ProviderResponse(this, pattern, subscription, connection.epoch());
+        notifier.run("listen callback for '" + pattern + "'", () -> callback.onMatch(subscription, response));
+    }
+
+    void onRemoved(String subscription) {
+        ProviderResponse response = provided.remove(subscription);
+        if (response != null) {
+            stop(response);
+        }
+    }
+
+    /** The first answer counts; one meant for an earlier session is dropped, the server forgot that question. */
+    void answer(ProviderResponse response, boolean accept) {
+        connection.execute(() -> {
+            if (response.answered) {
+                return;
+            }
+            response.answered = true;
+            if (response.epoch != connection.epoch() || !connection.isOpen()) {
+                return;
+            }
+            // accepting for a pattern given up meanwhile would make this client a provider nobody stops
+            boolean accepted = accept && patterns.containsKey(response.pattern);
+            connection.write(answer(accepted ? EventAction.LISTEN_ACCEPT : EventAction.LISTEN_REJECT,
+                    response.pattern, response.subscription));
+            if (accepted) {
+                provided.put(response.subscription, response);
+            }
+        });
+    }
+
+    void onStop(ProviderResponse response, Consumer<String> callback) {
+        connection.execute(() -> {
+            response.stopCallback = callback;
+            if (response.stopped) {
+                stop(response); // it ended before the callback was given
+            }
+        });
+    }
+
+    /** Sends LISTEN for every pattern: the server of a new session knows none of them. */
+    void restore() {
+        for (String pattern : patterns.keySet()) {
+            sendListen(pattern);
+        }
+    }
+
+    /** Like the JavaScript client: every provided name stops when the connection is lost. */
+    void onSessionLost() {
+        List<ProviderResponse> stopped = new ArrayList<>(provided.values());
+        provided.clear();
+        for (ProviderResponse response : stopped) {
+            stop(response);
+        }
+        listening.entrySet().removeIf(e -> {
+            if (patterns.containsKey(e.getKey())) {
+                return false; // sent again, and acknowledged, after the next login
+            }
+            e.getValue().complete(null);
+            return true;
+        });
+    }
+
+    void onStopped(EddyClientException cause) {
+        provided.clear();
+        for (CompletableFuture<Void> waiting : listening.values()) {
+            waiting.completeExceptionally(cause);
+        }
+        listening.clear();
+    }
+
+    private void sendListen(String pattern) {
+        connection.write(new Message(Topic.EVENT, EventAction.LISTEN.code()).name(pattern));
+        acks.add(EventAction.LISTEN, pattern, List.of(pattern), null);
+    }
+
+    private void stopProviding(String pattern) {
+        List<ProviderResponse> stopped = new ArrayList<>();
+        provided.values().removeIf(r -> {
+            if (r.pattern.equals(pattern)) {
+                stopped.add(r);
+                return true;
+            }
+            return false;
+        });
+        for (ProviderResponse response : stopped) {
+            stop(response);
+        }
+    }
+
+    private void stop(ProviderResponse response) {
+        response.stopped = true;
+        Consumer<String> callback = response.stopCallback;
+        if (callback != null) {
+            response.stopCallback = null;
+            notifier.run("onStop callback for '" + response.subscription + "'",
+                    () -> callback.accept(response.subscription));
+        }
+    }
+
+    private static Message answer(EventAction action, String pattern, String subscription) {
+        return new Message(Topic.EVENT, action.code()).name(pattern).subscription(subscription);
+    }
+}
