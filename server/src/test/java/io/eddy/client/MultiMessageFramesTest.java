@@ -8,7 +8,6 @@ import io.eddy.protocol.Topic;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -82,9 +81,6 @@ class MultiMessageFramesTest extends ClientTestBase {
      * frame: nothing the server queued before ACCEPT may share ACCEPT's frame.
      */
     @Test
-    @Disabled("server bug: NettyTransport.drain() (NettyTransport.java:135) packs every message queued at drain time"
-            + " once enableMultiMessageFrames() ran, including replies queued before ACCEPT; ProtocolHandler.java:133-135"
-            + " enables packing right after queueing ACCEPT, so INVALID_MESSAGE and ACCEPT leave in one frame")
     void repliesQueuedBeforeTheNegotiationDoNotShareAcceptsFrame() throws Exception {
         try (RawWebSocket raw = new RawWebSocket(serverPort())) {
             raw.sendInOneWrite(new Message(Topic.EVENT, EventAction.EMIT.code()).name("early").data("1"),

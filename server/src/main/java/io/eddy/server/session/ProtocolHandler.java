@@ -188,6 +188,11 @@ public final class ProtocolHandler {
         AuthResult.Rejected rejected = (AuthResult.Rejected) result;
         session.state(Session.State.AWAITING_AUTH);
         int attempts = session.recordFailedAuthAttempt();
+        // deepstream stops the timer at the first result, even a failure, so a connection that failed once may idle
+        // unauthenticated for ever; here each failure starts a fresh window for the next attempt instead
+        session.authTimeout().cancel();
+        session.authTimeout(scheduler.schedule(() -> session.execute(() -> authenticationTimedOut(session)),
+                settings.unauthenticatedClientTimeout()));
         session.send(Message.of(AuthAction.AUTH_UNSUCCESSFUL).data(json(rejected.clientData())));
         if (attempts >= settings.maxAuthAttempts()) {
             session.send(Message.of(AuthAction.TOO_MANY_AUTH_ATTEMPTS));

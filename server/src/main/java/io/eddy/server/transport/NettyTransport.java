@@ -48,7 +48,9 @@ final class NettyTransport implements Transport {
     // only touched by the event loop
     private byte[][] spare = new byte[16][];
     private boolean closed;
-    private volatile boolean multiMessageFrames;
+    private boolean multiMessageFrames;
+    /** Frames at the head of the queue that were queued before multi-message frames were granted. */
+    private int singleFrames;
 
     NettyTransport(ServerWebSocket webSocket, ChannelHandlerContext vertxContext, FlushScheduler flusher,
                    long maxPendingBytes, NodeMetrics metrics) {
@@ -112,7 +114,12 @@ final class NettyTransport implements Transport {
 
     @Override
     public void enableMultiMessageFrames() {
-        multiMessageFrames = true;
+        synchronized (lock) {
+            // what is queued already (ACCEPT itself, and replies before it) goes out the standard way: the client
+            // reads one message per frame until it has seen the grant
+            multiMessageFrames = true;
+            singleFrames = queued;
+        }
     }
 
     @Override
@@ -124,10 +131,13 @@ final class NettyTransport implements Transport {
     void drain() {
         byte[][] batch;
         int count;
+        int singles;
         CloseReason close;
         synchronized (lock) {
             batch = queue;
             count = queued;
+            singles = multiMessageFrames ? singleFrames : count;
+            singleFrames = 0;
             queue = spare;
             queued = 0;
             queuedBytes = 0;
@@ -143,12 +153,11 @@ final class NettyTransport implements Transport {
             return;
         }
         if (count > 0) {
-            if (multiMessageFrames && count > 1) {
-                writePacked(batch, count);
-            } else {
-                for (int i = 0; i < count; i++) {
-                    channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(batch[i])), writePromise);
-                }
+            for (int i = 0; i < singles; i++) {
+                channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(batch[i])), writePromise);
+            }
+            if (singles < count) {
+                writePacked(batch, singles, count);
             }
             java.util.Arrays.fill(batch, 0, count, null);
             channel.flush();
@@ -169,8 +178,8 @@ final class NettyTransport implements Transport {
         }
     }
 
-    private void writePacked(byte[][] batch, int count) {
-        int i = 0;
+    private void writePacked(byte[][] batch, int from, int count) {
+        int i = from;
         while (i < count) {
             int size = batch[i].length;
             int end = i + 1;
