@@ -28,13 +28,18 @@ export function withTimeout (promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** Polls predicate every 20 ms until it returns truthy; rejects after ms. */
+/**
+ * Polls predicate every 20 ms until it returns truthy; rejects after ms. `what` describes the
+ * wait; it may be a function, called at the deadline (to show the state at that moment).
+ */
 export async function waitFor (predicate, ms, what) {
   const deadline = Date.now() + ms
   for (;;) {
     const value = predicate()
     if (value) return value
-    if (Date.now() >= deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'function' ? what() : what}`)
+    }
     await sleep(20)
   }
 }
@@ -157,4 +162,43 @@ export function provider (client, pattern, answer, { topic = 'event' } = {}) {
     }
   })
   return p
+}
+
+// ---------------------------------------------------------------------------------------------
+// records and lists
+
+/** Resolves with the record/list/anonymous record once it is ready (bounded). */
+export function ready (record, ms = DEFAULT_TIMEOUT_MS, what = `record ${record.name} ready`) {
+  return withTimeout(record.whenReady(), ms, what)
+}
+
+/** getRecord + whenReady (bounded). */
+export function readyRecord (client, name, ms = DEFAULT_TIMEOUT_MS) {
+  return ready(client.record.getRecord(name), ms, `record ${name} ready`)
+}
+
+/** getList + whenReady (bounded). */
+export function readyList (client, name, ms = DEFAULT_TIMEOUT_MS) {
+  return ready(client.record.getList(name), ms, `list ${name} ready`)
+}
+
+/**
+ * Subscribes to a record (or list) and records every change callback as {data, version} in the
+ * returned array (version = the record's version when the callback ran). `path` is optional.
+ */
+export function recordChanges (record, path) {
+  const changes = []
+  const callback = (data) => { changes.push({ data, version: record.version }) }
+  if (path === undefined) record.subscribe(callback)
+  else record.subscribe(path, callback)
+  Object.defineProperty(changes, 'unsubscribe', {
+    value: () => (path === undefined ? record.unsubscribe(callback) : record.unsubscribe(path, callback))
+  })
+  return changes
+}
+
+/** Waits until record.version === version; the error message shows the record's state. */
+export function waitForVersion (record, version, ms = DEFAULT_TIMEOUT_MS) {
+  return waitFor(() => record.version === version, ms,
+    () => `${record.name} version ${version} (now ${record.version}, data ${JSON.stringify(record.get())})`)
 }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Eddy's runtime configuration ({@code eddy.*} in config/application.properties, system properties or environment).
@@ -23,6 +24,10 @@ public interface EddyConfig {
     Listen listen();
 
     Events events();
+
+    Storage storage();
+
+    Records records();
 
     interface Server {
         /** Path of the WebSocket endpoint. */
@@ -93,5 +98,42 @@ public interface EddyConfig {
         /** Refuse event data that is not JSON instead of relaying it to clients that would crash on it. */
         @WithDefault("true")
         boolean validateData();
+    }
+
+    interface Storage {
+        /** Where records are stored: {@code embedded} (SQLite file), {@code redis} or {@code postgres}. */
+        @WithDefault("embedded")
+        String type();
+
+        Embedded embedded();
+
+        interface Embedded {
+            @WithDefault("data/records.db")
+            String path();
+        }
+    }
+
+    interface Records {
+        /** Records kept in memory; unsubscribed records beyond it are evicted (they stay in storage). */
+        @WithDefault("100000")
+        int cacheMaxEntries();
+
+        /** Approximate bytes of record data kept in memory. */
+        @WithDefault("268435456")
+        long cacheMaxBytes();
+
+        @WithDefault("1024")
+        int maxNameLength();
+
+        /** Records whose names start with one of these live in memory only (deepstream's storageExclusionPrefixes). */
+        Optional<List<String>> storageExclusionPrefixes();
+
+        /** How long loading a record from storage may take (deepstream's storageRetrievalTimeout). */
+        @WithDefault("2s")
+        Duration storageTimeout();
+
+        /** Threads that own records; 0 means one per CPU core (at least two). */
+        @WithDefault("0")
+        int shards();
     }
 }

@@ -2,7 +2,6 @@ package io.eddy.server.event;
 
 import io.eddy.protocol.EventAction;
 import io.eddy.protocol.Message;
-import io.eddy.protocol.codec.MessageCodec;
 import io.eddy.protocol.json.JsonText;
 import io.eddy.server.listen.ListenRegistry;
 import io.eddy.server.session.BadInput;
@@ -74,18 +73,8 @@ public final class EventHandler implements TopicHandler {
                     .originalAction(EventAction.EMIT).isError(true), "EMIT data is not JSON");
             return;
         }
-        Session[] targets = subscriptions.subscribers(message.name());
-        if (targets.length == 0 || (targets.length == 1 && targets[0] == sender)) {
-            return;
-        }
-        // encoded once; every subscriber gets the same bytes. The decoded message is re-encoded rather than the
-        // frame forwarded, so only fields of the schema travel on.
-        byte[] frame = MessageCodec.encode(message);
-        for (Session target : targets) {
-            if (target != sender) {
-                target.sendFrame(frame);
-            }
-        }
+        // the decoded message is re-encoded rather than the frame forwarded, so only fields of the schema travel on
+        subscriptions.sendToSubscribers(message.name(), message, sender);
     }
 
     private void subscribe(Session session, Message message) {

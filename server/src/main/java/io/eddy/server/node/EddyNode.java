@@ -7,6 +7,8 @@ import io.eddy.server.listen.ListenActions;
 import io.eddy.server.listen.LocalListenRegistry;
 import io.eddy.server.listen.ProviderObserver;
 import io.eddy.server.metrics.NodeMetrics;
+import io.eddy.server.record.RecordTopic;
+import io.eddy.server.storage.RecordStore;
 import io.eddy.server.session.BadInput;
 import io.eddy.server.session.CloseReason;
 import io.eddy.server.session.ProtocolHandler;
@@ -37,10 +39,11 @@ public final class EddyNode implements AutoCloseable {
     private final Sessions sessions = new Sessions();
     private final BadInput badInput = new BadInput(metrics);
     private final LocalListenRegistry eventListening;
+    private final RecordTopic recordTopic;
     private final ProtocolHandler protocol;
     private final Timeout heartbeatCheck;
 
-    public EddyNode(NodeSettings settings, AuthChain auth) {
+    public EddyNode(NodeSettings settings, AuthChain auth, RecordStore store) {
         this.settings = settings;
         this.scheduler = new WheelScheduler("eddy-timer");
 
@@ -49,6 +52,9 @@ public final class EddyNode implements AutoCloseable {
                 ProviderObserver.NONE);
         Map<Topic, TopicHandler> handlers = new EnumMap<>(Topic.class);
         handlers.put(Topic.EVENT, new EventHandler(eventSubscriptions, eventListening, settings.events(), badInput));
+        recordTopic = new RecordTopic(store, settings.records(), settings.listen(), scheduler, badInput);
+        handlers.put(Topic.RECORD, recordTopic.handler());
+        LOG.infof("records stored in %s", recordTopic.storeDescription());
 
         protocol = new ProtocolHandler(settings.connection(), auth, handlers, sessions, scheduler, badInput, metrics);
         heartbeatCheck = scheduler.scheduleAtFixedRate(this::closeSilentSessions, settings.connection().heartbeatInterval());
@@ -93,6 +99,7 @@ public final class EddyNode implements AutoCloseable {
             session.close(CloseReason.SERVER_SHUTDOWN);
         }
         eventListening.close();
+        recordTopic.close();
         scheduler.close();
     }
 }

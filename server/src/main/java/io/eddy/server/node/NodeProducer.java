@@ -8,6 +8,9 @@ import io.eddy.server.auth.PasswordHash;
 import io.eddy.server.config.EddyConfig;
 import io.eddy.server.event.EventSettings;
 import io.eddy.server.listen.ListenSettings;
+import io.eddy.server.record.RecordSettings;
+import io.eddy.server.storage.RecordStore;
+import io.eddy.server.storage.embedded.SqliteRecordStore;
 import io.eddy.server.session.ConnectionSettings;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,10 +49,11 @@ public class NodeProducer {
                         config.connection().allowMultiMessageFrames()),
                 new ListenSettings(config.listen().responseTimeout(), config.listen().rematchInterval(),
                         config.listen().shuffleProviders()),
-                new EventSettings(config.events().validateData()));
+                new EventSettings(config.events().validateData()),
+                recordSettings(config.records()));
         AuthChain auth = new AuthChain(providers(config.auth()));
         LOG.infof("auth providers: %s", auth.providers().stream().map(AuthProvider::name).toList());
-        return new EddyNode(settings, auth);
+        return new EddyNode(settings, auth, store(config.storage()));
     }
 
     void close(@Disposes EddyNode node) {
@@ -59,6 +63,20 @@ public class NodeProducer {
 
     void startEagerly(@Observes StartupEvent event, EddyNode node) {
         node.sessions(); // creating the node here surfaces configuration errors at startup, not at first connect
+    }
+
+    private static RecordSettings recordSettings(EddyConfig.Records config) {
+        int shards = config.shards() > 0 ? config.shards() : Math.max(2, Runtime.getRuntime().availableProcessors());
+        return new RecordSettings(config.cacheMaxEntries(), config.cacheMaxBytes(), config.maxNameLength(),
+                config.storageExclusionPrefixes().orElse(List.of()), config.storageTimeout(), shards);
+    }
+
+    private static RecordStore store(EddyConfig.Storage config) {
+        return switch (config.type().trim().toLowerCase(Locale.ROOT)) {
+            case "embedded" -> new SqliteRecordStore(Path.of(config.embedded().path()));
+            default -> throw new IllegalArgumentException("unknown eddy.storage.type '" + config.type()
+                    + "' (known: embedded)");
+        };
     }
 
     private List<AuthProvider> providers(EddyConfig.Auth config) {

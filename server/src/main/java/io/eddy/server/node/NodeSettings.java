@@ -2,20 +2,15 @@ package io.eddy.server.node;
 
 import io.eddy.server.event.EventSettings;
 import io.eddy.server.listen.ListenSettings;
+import io.eddy.server.record.RecordSettings;
 import io.eddy.server.session.ConnectionSettings;
 
 /** Everything a node needs to know besides its auth providers, as plain values. */
-public record NodeSettings(ConnectionSettings connection, ListenSettings listen, EventSettings events) {
+public record NodeSettings(ConnectionSettings connection, ListenSettings listen, EventSettings events,
+                           RecordSettings records) {
 
     public static NodeSettings defaults() {
-        return new NodeSettings(ConnectionSettings.defaults(), ListenSettings.defaults(), EventSettings.defaults());
-    }
-
-    public NodeSettings withConnection(ConnectionSettings connection) {
-        return new NodeSettings(connection, listen, events);
-    }
-
-    public NodeSettings withListen(ListenSettings listen) {
-        return new NodeSettings(connection, listen, events);
+        return new NodeSettings(ConnectionSettings.defaults(), ListenSettings.defaults(), EventSettings.defaults(),
+                RecordSettings.defaults());
     }
 }

@@ -33,6 +33,7 @@ public final class Session {
     private boolean badInputLogged;
 
     private final Set<String> eventSubscriptions = new HashSet<>();
+    private final Set<String> recordSubscriptions = new HashSet<>();
 
     public Session(String id, Transport transport) {
         this.id = id;
@@ -139,6 +140,11 @@ public final class Session {
     /** Event names this connection subscribed to. Owned by the event handler. */
     public Set<String> eventSubscriptions() {
         return eventSubscriptions;
+    }
+
+    /** Record names this connection subscribed to. Owned by the record handler. */
+    public Set<String> recordSubscriptions() {
+        return recordSubscriptions;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.eddy.server.subscription;
 
+import io.eddy.protocol.Message;
+import io.eddy.protocol.codec.MessageCodec;
 import io.eddy.server.session.Session;
 
 import java.util.Collection;
@@ -24,6 +26,23 @@ public interface SubscriptionRegistry {
 
     /** Names with at least one subscriber; a weakly consistent view. */
     Collection<String> names();
+
+    /**
+     * Sends a message to every subscriber of {@code name} except {@code except} (may be null). The message is
+     * encoded once and the same bytes go to everyone; nothing is encoded when nobody would receive it.
+     */
+    default void sendToSubscribers(String name, Message message, Session except) {
+        Session[] targets = subscribers(name);
+        if (targets.length == 0 || (targets.length == 1 && targets[0] == except)) {
+            return;
+        }
+        byte[] frame = MessageCodec.encode(message);
+        for (Session target : targets) {
+            if (target != except) {
+                target.sendFrame(frame);
+            }
+        }
+    }
 
     /** Observers hear about first subscribers and last unsubscriptions, after the change and outside any lock. */
     void addObserver(SubscriptionObserver observer);
