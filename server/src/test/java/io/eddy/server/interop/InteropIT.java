@@ -33,8 +33,6 @@ class InteropIT {
             assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), 10), "npm ci in " + INTEROP);
         }
         List<String> command = new ArrayList<>(List.of("node", "run.mjs", "--target", "eddy", "--eddy-jar", JAR.toString()));
-        // records arrive with issue #3; until then their listening tests are not part of the Eddy run
-        command.addAll(List.of("--exclude", "record-listening.test.mjs"));
         assertEquals(0, run(command, 15), "interop suite failed; its output above names the failing tests");
     }
 
