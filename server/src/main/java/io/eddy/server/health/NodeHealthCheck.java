@@ -23,6 +23,7 @@ public class NodeHealthCheck implements HealthCheck {
                 .withData("connections", node.sessions().size())
                 .withData("messagesReceived", node.metrics().messagesReceived.sum())
                 .withData("messagesSent", node.metrics().messagesSent.sum())
+                .withData("recordStore", node.records().storeDescription())
                 .build();
     }
 }

@@ -72,6 +72,10 @@ public final class EddyNode implements AutoCloseable {
         return metrics;
     }
 
+    public RecordTopic records() {
+        return recordTopic;
+    }
+
     public BadInput badInput() {
         return badInput;
     }

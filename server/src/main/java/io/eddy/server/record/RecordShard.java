@@ -218,6 +218,7 @@ final class RecordShard implements AutoCloseable {
             List<Runnable> idle = new ArrayList<>(entry.whenStorageIdle);
             entry.whenStorageIdle.clear();
             idle.forEach(Runnable::run);
+            evictIfNeeded(); // records become evictable only once they are stored
         }
     }
 
@@ -288,8 +289,15 @@ final class RecordShard implements AutoCloseable {
         }
     }
 
+    /** Records in memory, counted on the shard's thread. */
     int cachedEntries() {
-        return entries.size();
+        java.util.concurrent.CompletableFuture<Integer> size = new java.util.concurrent.CompletableFuture<>();
+        executor.execute(() -> size.complete(entries.size()));
+        try {
+            return size.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** Parses stored text, for callers replacing an entry with what storage holds. */

@@ -42,6 +42,11 @@ public final class RecordTopic implements AutoCloseable {
         return handler;
     }
 
+    /** Records currently held in memory (subscribed, pending storage, or cached). */
+    public int cachedRecords() {
+        return records.cachedEntries();
+    }
+
     public String storeDescription() {
         return records.storeDescription();
     }

@@ -34,6 +34,14 @@ final class Records implements AutoCloseable {
         }
     }
 
+    int cachedEntries() {
+        int sum = 0;
+        for (RecordShard shard : shards) {
+            sum += shard.cachedEntries();
+        }
+        return sum;
+    }
+
     String storeDescription() {
         return store.description();
     }
