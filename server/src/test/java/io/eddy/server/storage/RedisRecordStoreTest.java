@@ -1,6 +1,7 @@
 package io.eddy.server.storage;
 
 import io.eddy.server.storage.redis.RedisRecordStore;
+import io.eddy.server.testing.LogCapture;
 import io.eddy.server.testing.RedisServerProcess;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -16,17 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -212,38 +208,16 @@ class RedisRecordStoreTest extends RecordStoreContract {
 
     @Test
     void warnsWhenRedisDoesNotFsyncEveryWrite() throws Exception {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(record.getMessage() + " " + Arrays.toString(record.getParameters()));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(RedisRecordStore.class.getName());
-        log.addHandler(capture);
         redis(Request.cmd(Command.CONFIG).arg("SET").arg("appendfsync").arg("everysec"));
         Redis freshClient = newClient();
-        try (RecordStore careless = new RedisRecordStore(freshClient, server.endpoint(), prefix, TIMEOUT)) {
+        try (LogCapture log = new LogCapture(RedisRecordStore.class);
+             RecordStore careless = new RedisRecordStore(freshClient, server.endpoint(), prefix, TIMEOUT)) {
             assertNull(await(careless.load(name("any"))));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (warnings.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            List<String> warnings = log.awaitWarnings();
             assertEquals(1, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).contains("everysec"), warnings.get(0));
+            assertTrue(warnings.get(0).contains("appendfsync everysec"), warnings.get(0));
         } finally {
             redis(Request.cmd(Command.CONFIG).arg("SET").arg("appendfsync").arg("always"));
-            log.removeHandler(capture);
             freshClient.close();
         }
     }
