@@ -268,17 +268,22 @@ public final class RedisRecordStore implements RecordStore {
             permits.incrementAndGet();
             return;
         }
-        connection()
-                .compose(c -> op.command().apply(c).onFailure(failure -> {
-                    if (isConnectionFailure(failure)) {
-                        forget(c);
-                    }
-                }))
-                .onComplete(reply -> {
-                    permits.incrementAndGet();
-                    drain();
-                    complete(op, reply);
-                });
+        Future<Response> reply;
+        try {
+            reply = connection().compose(c -> op.command().apply(c).onFailure(failure -> {
+                if (isConnectionFailure(failure)) {
+                    forget(c);
+                }
+            }));
+        } catch (RuntimeException e) {
+            // the permit must come back whatever happens, or the store would stall once all are gone
+            reply = Future.failedFuture(e);
+        }
+        reply.onComplete(result -> {
+            permits.incrementAndGet();
+            drain();
+            complete(op, result);
+        });
     }
 
     private static <T> void complete(Operation<T> op, AsyncResult<Response> reply) {
