@@ -602,7 +602,9 @@ test('notify resolves; deepstream drops the record, Eddy keeps it (deliberate di
 
   if (TARGET === 'eddy') {
     // Deliberate difference: Eddy re-reads the record from its storage and pushes that state to the
-    // subscribers, so the record survives (the state is unchanged, so no change callbacks fire).
+    // subscribers (UPDATE at the current version), so the record survives. Client 7.0.5 treats an
+    // UPDATE at its own version as a conflict, merges (REMOTE_WINS) and on becoming ready again calls
+    // the change callbacks once with the unchanged data: at most that one callback is allowed.
     await sleep(300)
     await barrier(c, a)
     await barrier(c, b)
@@ -613,7 +615,8 @@ test('notify resolves; deepstream drops the record, Eddy keeps it (deliberate di
     assert.equal(ra.version, 2)
     assert.equal(rb.version, 2)
     assert.deepEqual(rb.get(), { stored: 1, more: 2 })
-    assert.deepEqual(atB, [])
+    assert.ok(atB.length <= 1, `change callbacks after notify: ${JSON.stringify(atB)}`)
+    for (const change of atB) assert.deepEqual(change, { data: { stored: 1, more: 2 }, version: 2 })
     // the subscriptions still work
     ra.set('after', true)
     await expectRecord(rb, 3, { stored: 1, more: 2, after: true }, 'update after notify')

@@ -107,9 +107,37 @@ public interface EddyConfig {
 
         Embedded embedded();
 
+        Redis redis();
+
+        Postgres postgres();
+
         interface Embedded {
             @WithDefault("data/records.db")
             String path();
+        }
+
+        /** The Redis connection itself is quarkus.redis.hosts (and the other quarkus.redis.* keys). */
+        interface Redis {
+            @WithDefault("eddy:record:")
+            String keyPrefix();
+
+            @WithDefault("10s")
+            Duration timeout();
+        }
+
+        interface Postgres {
+            /** postgresql://user:password@host:port/database */
+            @WithDefault("postgresql://postgres@127.0.0.1:5432/postgres")
+            String url();
+
+            @WithDefault("8")
+            int maxConnections();
+
+            @WithDefault("eddy_records")
+            String table();
+
+            @WithDefault("10s")
+            Duration timeout();
         }
     }
 

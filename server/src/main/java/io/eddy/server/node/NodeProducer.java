@@ -11,6 +11,17 @@ import io.eddy.server.listen.ListenSettings;
 import io.eddy.server.record.RecordSettings;
 import io.eddy.server.storage.RecordStore;
 import io.eddy.server.storage.embedded.SqliteRecordStore;
+import io.eddy.server.storage.postgres.PostgresRecordStore;
+import io.eddy.server.storage.redis.RedisRecordStore;
+import io.vertx.redis.client.Redis;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import io.eddy.server.session.ConnectionSettings;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +50,13 @@ public class NodeProducer {
         t.setDaemon(true);
         return t;
     });
+
+    /** Resolved only when the matching store is configured: the clients need their connection settings. */
+    @Inject
+    Instance<Redis> redis;
+
+    @Inject
+    Vertx vertx;
 
     @Produces
     @Singleton
@@ -71,12 +89,27 @@ public class NodeProducer {
                 config.storageExclusionPrefixes().orElse(List.of()), config.storageTimeout(), shards);
     }
 
-    private static RecordStore store(EddyConfig.Storage config) {
+    private RecordStore store(EddyConfig.Storage config) {
         return switch (config.type().trim().toLowerCase(Locale.ROOT)) {
             case "embedded" -> new SqliteRecordStore(Path.of(config.embedded().path()));
+            case "redis" -> new RedisRecordStore(redis.get(), setting("quarkus.redis.hosts"),
+                    config.redis().keyPrefix(), config.redis().timeout());
+            case "postgres" -> {
+                PgConnectOptions connect = PgConnectOptions.fromUri(config.postgres().url());
+                Pool pool = PgBuilder.pool().using(vertx)
+                        .with(new PoolOptions().setMaxSize(config.postgres().maxConnections()))
+                        .connectingTo(connect).build();
+                yield new PostgresRecordStore(pool, connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase(),
+                        config.postgres().table(), config.postgres().timeout());
+            }
             default -> throw new IllegalArgumentException("unknown eddy.storage.type '" + config.type()
-                    + "' (known: embedded)");
+                    + "' (known: embedded, redis, postgres)");
         };
+    }
+
+    private static String setting(String key) {
+        return ConfigProvider.getConfig().getOptionalValue(key, String.class)
+                .orElseThrow(() -> new IllegalStateException(key + " must be set for this eddy.storage.type"));
     }
 
     private List<AuthProvider> providers(EddyConfig.Auth config) {

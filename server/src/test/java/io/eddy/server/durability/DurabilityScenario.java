@@ -20,10 +20,19 @@ final class DurabilityScenario {
         EddyProcess create() throws Exception;
     }
 
+    interface Step {
+        void run() throws Exception;
+    }
+
     private DurabilityScenario() {
     }
 
     static void run(ServerFactory servers) throws Exception {
+        run(servers, () -> { });
+    }
+
+    /** {@code betweenRuns} happens after the kill and before the restart, e.g. crashing the storage server too. */
+    static void run(ServerFactory servers, Step betweenRuns) throws Exception {
         int records = 200;
         List<String> names = new ArrayList<>();
         try (EddyProcess first = servers.create().start();
@@ -46,6 +55,7 @@ final class DurabilityScenario {
             }
             first.kill();
         }
+        betweenRuns.run();
         try (EddyProcess second = servers.create().start();
              RawClient c = RawClient.login(second.uri(), "reader")) {
             for (int i = 0; i < records; i++) {
