@@ -630,3 +630,197 @@ test('notify resolves; deepstream drops the record, Eddy keeps it (deliberate di
   }
   for (const client of [a, b, c]) assert.deepEqual(client.errors, [])
 })
+
+test('patch paths: the server applies every path exactly like the client (fresh readers see the writer\'s data)', async (t) => {
+  const a = await loggedInClient(t, OPEN_URL, { username: 'path-writer' })
+  const b = await loggedInClient(t, OPEN_URL, { username: 'path-peeker' })
+  const name = uid('rec-paths')
+  const ra = await readyRecord(a, name)
+  // every step goes through the server's path logic (PATCH / ERASE); none of them runs through a
+  // null value (that input crashes deepstream 7.0.2, errors.md)
+  const steps = [
+    ['set', 'a.b.c', 1],
+    ['set', 'arr[2]', 'x'], // missing array: padded with null
+    ['set', 'arr[4]', 'y'], // past the end: padded with null
+    ['set', 'arr.1', 'dot-index'], // a numeric part after a dot addresses the array element
+    ['set', 'm[1][0]', true], // nested arrays
+    ['set', 'scalar', 5],
+    ['set', 'scalar.inner', 'replaced'], // a scalar in the way is replaced by an object
+    ['set', 'obj', { k: 1 }],
+    ['set', 'obj[0]', 'zero'], // an index into an existing object is a key
+    ['set', ' spaced . path ', 'trimmed'],
+    ['set', 'a..d', 'empty part skipped'],
+    ['set', 'list', [{ x: 1 }, { x: 2 }]],
+    ['set', 'list[1].x', 20],
+    ['set', 'list[0].y.z', 'deep'],
+    ['erase', 'arr[4]'], // erasing an array element leaves null (JS delete)
+    ['erase', 'a.b'],
+    ['erase', 'nope.deeper'], // erasing below a missing key
+    ['set', 'a', 'now a string'],
+    ['set', 'keys.with-dash', 'ok'],
+    ['set', 'ünï.cödé', '✓']
+  ]
+  for (const [op, path, value] of steps) {
+    if (op === 'set') ra.set(path, value)
+    else ra.erase(path)
+  }
+  const local = ra.get()
+  assert.deepEqual(local, {
+    a: 'now a string',
+    arr: [null, 'dot-index', 'x', null, null],
+    m: [null, [true]],
+    scalar: { inner: 'replaced' },
+    obj: { k: 1, 0: 'zero' },
+    spaced: { path: 'trimmed' },
+    list: [{ x: 1, y: { z: 'deep' } }, { x: 20 }],
+    nope: {},
+    keys: { 'with-dash': 'ok' },
+    ünï: { cödé: '✓' }
+  })
+  const version = ra.version
+  // ordering: an acked write on the same record after all the patches
+  await withTimeout(ra.setWithAck('done', true), 5000, 'setWithAck after the patches')
+  const expected = { ...local, done: true }
+  assert.deepEqual(await snapshot(b, name), expected)
+  assert.equal(await head(b, name), version + 1)
+  const rb = await readyRecord(b, name)
+  assert.equal(rb.version, version + 1)
+  assert.deepEqual(rb.get(), expected)
+  for (const client of [a, b]) assert.deepEqual(client.errors, [])
+})
+
+test('values survive the server exactly: strings with escapes and lone surrogates, numbers, odd keys', async (t) => {
+  const a = await loggedInClient(t, OPEN_URL, { username: 'value-writer' })
+  const b = await loggedInClient(t, OPEN_URL, { username: 'value-reader' })
+  const c = await loggedInClient(t, OPEN_URL, { username: 'value-fresh' })
+  const name = uid('rec-values')
+  const ra = await readyRecord(a, name)
+  const rb = await readyRecord(b, name)
+  const data = {
+    plain: 'hello',
+    unicode: 'ünïcödé ✓ 🚀 中文 עברית',
+    escapes: 'quote " backslash \\ slash / newline \n tab \t cr \r nul \u0000 bell \u0007 del \u007f',
+    separators: 'line\u2028para\u2029',
+    loneHigh: 'a\ud800b',
+    loneLow: 'a\udc00b',
+    reversedPair: '\udc00\ud800',
+    bom: '\ufeffbom',
+    empty: '',
+    ints: [0, -1, 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, -(2 ** 53), 9007199254740993],
+    floats: [0.1, 0.1 + 0.2, -1.5e-300, 1e21, 1e300, 5e-324, 1.7976931348623157e308, 123.456, 2.5e-7],
+    bools: [true, false],
+    nothing: null,
+    '': 'empty key',
+    'dotted.key': 1,
+    'bracket[0]': 2,
+    ' spaced ': 3,
+    nested: { arr: [[], {}, [[[]]], { '': {} }] }
+  }
+  ra.set(data)
+  await waitForVersion(rb, 1)
+  assert.deepEqual(rb.get(), data) // broadcast (UPDATE)
+  assert.deepEqual(await snapshot(c, name), data) // READ from a non-holder
+  const rc = await readyRecord(c, name)
+  assert.deepEqual(rc.get(), data) // READ_RESPONSE on subscribe
+
+  // the same values as PATCH data
+  ra.set('patched', { s: data.loneHigh, f: data.floats, e: data.escapes })
+  await waitForVersion(rb, 2)
+  await waitForVersion(rc, 2)
+  assert.deepEqual(rb.get('patched'), { s: data.loneHigh, f: data.floats, e: data.escapes })
+  const d = await loggedInClient(t, OPEN_URL, { username: 'value-fresh-2' })
+  assert.deepEqual(await snapshot(d, name), ra.get())
+  for (const client of [a, b, c, d]) assert.deepEqual(client.errors, [])
+})
+
+test('many records subscribed in one batch (new and existing) are all ready with the right data', async (t) => {
+  const a = await loggedInClient(t, OPEN_URL, { username: 'batch-writer' })
+  const b = await loggedInClient(t, OPEN_URL, { username: 'batch-reader' })
+  const prefix = uid('rec-batch')
+  const existing = Array.from({ length: 20 }, (_, i) => `${prefix}/old-${i}`)
+  await Promise.all(existing.map((n, i) => withTimeout(a.record.setDataWithAck(n, { i }), 5000, `create ${n}`)))
+  const fresh = Array.from({ length: 20 }, (_, i) => `${prefix}/new-${i}`)
+  const names = [...existing, ...fresh]
+  const records = names.map((n) => b.record.getRecord(n)) // one tick: one bulk subscription
+  await withTimeout(Promise.all(records.map((r) => r.whenReady())), 10000, 'all records ready')
+  records.forEach((r, i) => {
+    if (i < existing.length) {
+      assert.equal(r.version, 1, r.name)
+      assert.deepEqual(r.get(), { i }, r.name)
+    } else {
+      assert.equal(r.version, 0, r.name)
+      assert.deepEqual(r.get(), {}, r.name)
+    }
+  })
+  // every one of them is subscribed
+  names.forEach((n, i) => a.record.setData(n, 'seen', i))
+  await withTimeout(waitFor(() => records.every((r) => r.get('seen') !== undefined), 10000,
+    () => `updates on all records (missing: ${records.filter((r) => r.get('seen') === undefined).map((r) => r.name)})`), 11000, 'updates')
+  records.forEach((r, i) => assert.equal(r.get('seen'), i, r.name))
+  for (const client of [a, b]) assert.deepEqual(client.errors, [])
+})
+
+test('several clients getRecord the same new name at once: one record, version 0, then shared updates', async (t) => {
+  const N = 5
+  const clients = await Promise.all(Array.from({ length: N }, (_, i) => loggedInClient(t, OPEN_URL, { username: `same-${i}` })))
+  const name = uid('rec-same')
+  const records = clients.map((c) => c.record.getRecord(name))
+  await withTimeout(Promise.all(records.map((r) => r.whenReady())), 5000, 'all ready')
+  for (const r of records) {
+    assert.equal(r.version, 0)
+    assert.deepEqual(r.get(), {})
+  }
+  records[2].set({ from: 2 })
+  await withTimeout(waitFor(() => records.every((r) => r.version === 1), 5000, 'version 1 everywhere'), 6000, 'v1')
+  for (const r of records) assert.deepEqual(r.get(), { from: 2 })
+  for (const client of clients) assert.deepEqual(client.errors, [])
+})
+
+test('writes made before the record is ready are sent once it is ready', async (t) => {
+  const a = await loggedInClient(t, OPEN_URL, { username: 'eager' })
+  const b = await loggedInClient(t, OPEN_URL, { username: 'watcher' })
+  const name = uid('rec-eager')
+  await withTimeout(b.record.setDataWithAck(name, { base: 1, drop: true }), 5000, 'create')
+  const rb = await readyRecord(b, name)
+  const ra = a.record.getRecord(name)
+  ra.set('x', 1) // not ready yet: queued by the client
+  ra.set('drop', undefined)
+  const acked = withTimeout(ra.setWithAck('y', 2), 5000, 'setWithAck before ready')
+  await ready(ra)
+  await acked
+  // the queued writes go out as one UPDATE on top of the data read
+  assert.equal(ra.version, 2)
+  assert.deepEqual(ra.get(), { base: 1, x: 1, y: 2 })
+  await expectRecord(rb, 2, { base: 1, x: 1, y: 2 }, 'watcher after the queued writes')
+  for (const client of [a, b]) assert.deepEqual(client.errors, [])
+})
+
+test('record names with unicode, spaces, slashes and 1000 characters work', async (t) => {
+  const a = await loggedInClient(t, OPEN_URL, { username: 'names-a' })
+  const b = await loggedInClient(t, OPEN_URL, { username: 'names-b' })
+  const base = uid('rec-name')
+  const names = [
+    `${base}/ünïcödé/🚀`,
+    `${base} with spaces`,
+    `${base}/a/b/c/`,
+    `${base}:${'x'.repeat(1000)}`,
+    `${base}/'quote"`,
+    `${base}/%20?query#hash`
+  ]
+  for (const [i, n] of names.entries()) {
+    const r = await readyRecord(a, n)
+    assert.equal(r.version, 0, n)
+    await withTimeout(r.setWithAck({ i }), 5000, `setWithAck ${n}`)
+  }
+  for (const [i, n] of names.entries()) {
+    assert.deepEqual(await snapshot(b, n), { i }, n)
+    assert.equal(await head(b, n), 1, n)
+    const r = await readyRecord(b, n)
+    assert.equal(r.version, 1, n)
+    assert.deepEqual(r.get(), { i }, n)
+  }
+  // distinct names are distinct records
+  assert.equal(await has(b, `${base}/a/b/c`), false)
+  assert.equal(await has(b, `${base}/ÜNÏCÖDÉ/🚀`), false)
+  for (const client of [a, b]) assert.deepEqual(client.errors, [])
+})

@@ -1,0 +1,117 @@
+package io.eddy.bench;
+
+import io.eddy.protocol.Message;
+import io.eddy.protocol.RecordAction;
+import io.eddy.protocol.codec.MessageCodec;
+import io.netty.channel.EventLoopGroup;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Record write throughput against a running server:
+ * <ul>
+ *   <li>hot: one record with S subscribers; a writer keeps W acknowledged writes in flight until N are acknowledged
+ *       and every subscriber has received all N updates;</li>
+ *   <li>distinct: acknowledged writes to D different records, W in flight.</li>
+ * </ul>
+ * Every write asks for a write acknowledgement, so a write counts only once it is in the server's storage.
+ * {@code java -cp … io.eddy.bench.RecordThroughput --url ws://127.0.0.1:6020/deepstream}
+ */
+public final class RecordThroughput {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = Options.parse(args);
+        URI uri = URI.create(options.getOrDefault("url", "ws://127.0.0.1:6020/deepstream"));
+        int subscribers = Integer.parseInt(options.getOrDefault("subscribers", "100"));
+        int writes = Integer.parseInt(options.getOrDefault("writes", "20000"));
+        int distinct = Integer.parseInt(options.getOrDefault("distinct", "10000"));
+        int window = Integer.parseInt(options.getOrDefault("window", "256"));
+        EventLoopGroup group = Transport.group(Integer.parseInt(options.getOrDefault("threads", "1")));
+        try {
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            hot(group, uri, "bench/hot/" + run, subscribers, writes, window);
+            distinct(group, uri, "bench/distinct/" + run, distinct, window);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void hot(EventLoopGroup group, URI uri, String name, int subscribers, int writes, int window)
+            throws Exception {
+        List<BenchConnection> subs = new ArrayList<>();
+        AtomicLong delivered = new AtomicLong();
+        for (int i = 0; i < subscribers; i++) {
+            BenchConnection c = BenchConnection.open(group, uri, "sub" + i, false).get(30, TimeUnit.SECONDS);
+            CompletableFuture<Message> ready = c.await(m -> m.is(RecordAction.READ_RESPONSE));
+            c.sendAndFlush(MessageCodec.encode(Message.of(RecordAction.SUBSCRIBECREATEANDREAD).names(List.of(name))
+                    .correlationId("0")));
+            ready.get(30, TimeUnit.SECONDS);
+            c.count(frame -> delivered.incrementAndGet());
+            subs.add(c);
+        }
+        BenchConnection writer = BenchConnection.open(group, uri, "writer", false).get(30, TimeUnit.SECONDS);
+        long start = System.nanoTime();
+        long elapsed = pipelined(writer, writes, window, i -> name);
+        long expected = (long) writes * subscribers;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (delivered.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        long total = System.nanoTime() - start;
+        System.out.printf("hot record, %d subscribers: %d acknowledged writes in %.0f ms = %.0f writes/s; "
+                        + "%d of %d updates delivered (%.0f deliveries/s)%n",
+                subscribers, writes, elapsed / 1e6, writes / (elapsed / 1e9), delivered.get(), expected,
+                delivered.get() / (total / 1e9));
+        writer.close();
+        subs.forEach(BenchConnection::close);
+    }
+
+    private static void distinct(EventLoopGroup group, URI uri, String prefix, int records, int window) throws Exception {
+        BenchConnection writer = BenchConnection.open(group, uri, "writer", false).get(30, TimeUnit.SECONDS);
+        long elapsed = pipelined(writer, records, window, i -> prefix + "/" + i);
+        System.out.printf("distinct records: %d acknowledged writes to %d records in %.0f ms = %.0f writes/s%n",
+                records, records, elapsed / 1e6, records / (elapsed / 1e9));
+        writer.close();
+    }
+
+    interface Names {
+        String of(int i);
+    }
+
+    /** Sends {@code count} acknowledged writes keeping {@code window} in flight; returns nanoseconds to the last ack. */
+    private static long pipelined(BenchConnection writer, int count, int window, Names names) throws Exception {
+        AtomicInteger sent = new AtomicInteger();
+        AtomicInteger acked = new AtomicInteger();
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        long start = System.nanoTime();
+        writer.count(frame -> {
+            int a = acked.incrementAndGet();
+            if (a == count) {
+                done.complete(System.nanoTime() - start);
+            } else if (sent.get() < count) {
+                write(writer, sent.getAndIncrement(), names);
+                writer.flush();
+            }
+        });
+        writer.channel().eventLoop().execute(() -> {
+            for (int i = 0; i < Math.min(window, count); i++) {
+                write(writer, sent.getAndIncrement(), names);
+            }
+            writer.flush();
+        });
+        return done.get(300, TimeUnit.SECONDS);
+    }
+
+    private static void write(BenchConnection writer, int i, Names names) {
+        writer.send(MessageCodec.encode(Message.of(RecordAction.CREATEANDUPDATE).name(names.of(i)).version(-1)
+                .data("{\"n\":" + i + ",\"text\":\"some payload of moderate size\"}").correlationId(Integer.toString(i))
+                .isWriteAck(true)));
+    }
+}
