@@ -57,6 +57,10 @@ public interface EddyConfig {
         /** Whether a client may negotiate Eddy's multi-message frames (docs/protocol-extensions.md). */
         @WithDefault("true")
         boolean allowMultiMessageFrames();
+
+        /** Messages per second a connection may send (bursts up to a second's worth); faster ones are closed. 0: no limit. */
+        @WithDefault("50000")
+        int maxMessagesPerSecond();
     }
 
     interface Auth {

@@ -64,7 +64,7 @@ public class NodeProducer {
         NodeSettings settings = new NodeSettings(
                 new ConnectionSettings(config.connection().heartbeatInterval(),
                         config.connection().unauthenticatedClientTimeout(), config.connection().maxAuthAttempts(),
-                        config.connection().allowMultiMessageFrames()),
+                        config.connection().allowMultiMessageFrames(), config.connection().maxMessagesPerSecond()),
                 new ListenSettings(config.listen().responseTimeout(), config.listen().rematchInterval(),
                         config.listen().shuffleProviders()),
                 new EventSettings(config.events().validateData()),

@@ -6,6 +6,7 @@ public enum CloseReason {
     AUTHENTICATION_FAILED(1000, "authentication failed"),
     HEARTBEAT_TIMEOUT(1000, "no message within two heartbeat intervals"),
     TEXT_FRAME(1003, "only binary frames are supported"),
+    RATE_LIMITED(1008, "too many messages per second"),
     MESSAGE_TOO_BIG(1009, "message too big"),
     /** The TCP connection is dropped without a close frame, which would wait behind the unread data. */
     SLOW_CONSUMER(1013, "client does not read fast enough"),

@@ -52,6 +52,9 @@ public final class ProtocolHandler {
     /** A connection opened; the auth timeout starts now, as in deepstream. */
     public Session open(String id, Transport transport) {
         Session session = new Session(id, transport);
+        if (settings.maxMessagesPerSecond() > 0) {
+            session.rateLimit(new RateLimit(settings.maxMessagesPerSecond()));
+        }
         sessions.add(session);
         metrics.connectionsOpened.increment();
         session.authTimeout(scheduler.schedule(() -> session.execute(() -> authenticationTimedOut(session)),
@@ -61,8 +64,8 @@ public final class ProtocolHandler {
 
     /** One binary frame from the client, on the session's I/O thread. */
     public void onFrame(Session session, byte[] frame) {
-        if (session.state() == Session.State.CLOSED) {
-            return;
+        if (session.state() == Session.State.CLOSED || session.isClosing()) {
+            return; // what a client sends after the server decided to close it is not processed
         }
         session.touch();
         if (session.multiMessageFrames()) {
@@ -73,10 +76,16 @@ public final class ProtocolHandler {
                 malformed(session, e);
                 return;
             }
+            if (!withinRateLimit(session, messages.size())) {
+                return;
+            }
             for (Message m : messages) {
                 onMessage(session, m);
             }
         } else {
+            if (!withinRateLimit(session, 1)) {
+                return;
+            }
             Message message;
             try {
                 message = MessageCodec.decode(frame);
@@ -86,6 +95,15 @@ public final class ProtocolHandler {
             }
             onMessage(session, message);
         }
+    }
+
+    private boolean withinRateLimit(Session session, int messages) {
+        if (session.withinRateLimit(messages)) {
+            return true;
+        }
+        badInput.close(session, null, CloseReason.RATE_LIMITED, "more than " + settings.maxMessagesPerSecond()
+                + " messages per second");
+        return false;
     }
 
     /** The connection is gone; runs once, on the session's I/O thread. */

@@ -22,6 +22,7 @@ public final class Session {
     private final String id;
     private final Transport transport;
     private volatile long lastInboundNanos = System.nanoTime();
+    private volatile boolean closing;
 
     private State state = State.AWAITING_CHALLENGE;
     private boolean multiMessageFrames;
@@ -31,6 +32,7 @@ public final class Session {
     private String clientData;
     private JsonNode serverData;
     private boolean badInputLogged;
+    private RateLimit rateLimit;
 
     private final Set<String> eventSubscriptions = new HashSet<>();
     private final Set<String> recordSubscriptions = new HashSet<>();
@@ -54,7 +56,13 @@ public final class Session {
     }
 
     public void close(CloseReason reason) {
+        closing = true;
         transport.close(reason);
+    }
+
+    /** The server is closing this connection; its further input is ignored. */
+    public boolean isClosing() {
+        return closing;
     }
 
     public void execute(Runnable task) {
@@ -126,6 +134,15 @@ public final class Session {
     /** The provider's serverData (never sent to clients; permission rules read it), or null. */
     public JsonNode serverData() {
         return serverData;
+    }
+
+    void rateLimit(RateLimit rateLimit) {
+        this.rateLimit = rateLimit;
+    }
+
+    /** False when this message pushes the connection over its rate limit. */
+    boolean withinRateLimit(int messages) {
+        return rateLimit == null || rateLimit.take(messages);
     }
 
     /** True the first time only: bad input is logged once per connection, then only counted. */

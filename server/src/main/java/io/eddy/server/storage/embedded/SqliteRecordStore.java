@@ -5,12 +5,12 @@ import io.eddy.server.storage.StorageException;
 import io.eddy.server.storage.StoredRecord;
 import io.eddy.server.storage.VersionConflictException;
 import org.jboss.logging.Logger;
+import org.sqlite.SQLiteDataSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -131,7 +131,11 @@ public final class SqliteRecordStore implements RecordStore {
 
     private Connection connect() {
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            // the data source rather than DriverManager: a JDBC driver registered by one class loader is invisible to
+            // the next, and Quarkus tests start the application in fresh class loaders
+            SQLiteDataSource source = new SQLiteDataSource();
+            source.setUrl("jdbc:sqlite:" + file);
+            Connection c = source.getConnection();
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
