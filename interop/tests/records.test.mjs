@@ -689,7 +689,7 @@ test('patch paths: the server applies every path exactly like the client (fresh 
   for (const client of [a, b]) assert.deepEqual(client.errors, [])
 })
 
-test('values survive the server exactly: strings with escapes and lone surrogates, numbers, odd keys', async (t) => {
+test('values survive the server exactly: escapes, control characters, numbers, odd keys', async (t) => {
   const a = await loggedInClient(t, OPEN_URL, { username: 'value-writer' })
   const b = await loggedInClient(t, OPEN_URL, { username: 'value-reader' })
   const c = await loggedInClient(t, OPEN_URL, { username: 'value-fresh' })
@@ -701,12 +701,9 @@ test('values survive the server exactly: strings with escapes and lone surrogate
     unicode: 'ünïcödé ✓ 🚀 中文 עברית',
     escapes: 'quote " backslash \\ slash / newline \n tab \t cr \r nul \u0000 bell \u0007 del \u007f',
     separators: 'line\u2028para\u2029',
-    loneHigh: 'a\ud800b',
-    loneLow: 'a\udc00b',
-    reversedPair: '\udc00\ud800',
     bom: '\ufeffbom',
     empty: '',
-    ints: [0, -1, 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, -(2 ** 53), 9007199254740993],
+    ints: [0, -1, 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 1e20],
     floats: [0.1, 0.1 + 0.2, -1.5e-300, 1e21, 1e300, 5e-324, 1.7976931348623157e308, 123.456, 2.5e-7],
     bools: [true, false],
     nothing: null,
@@ -718,19 +715,51 @@ test('values survive the server exactly: strings with escapes and lone surrogate
   }
   ra.set(data)
   await waitForVersion(rb, 1)
-  assert.deepEqual(rb.get(), data) // broadcast (UPDATE)
-  assert.deepEqual(await snapshot(c, name), data) // READ from a non-holder
+  assert.deepEqual(rb.get(), data, 'broadcast UPDATE')
+  assert.deepEqual(await snapshot(c, name), data, 'READ by a non-holder')
   const rc = await readyRecord(c, name)
-  assert.deepEqual(rc.get(), data) // READ_RESPONSE on subscribe
+  assert.deepEqual(rc.get(), data, 'READ_RESPONSE on subscribe')
 
-  // the same values as PATCH data
-  ra.set('patched', { s: data.loneHigh, f: data.floats, e: data.escapes })
+  // the same values as PATCH data, then read back from the server
+  const patch = { e: data.escapes, f: data.floats, i: data.ints, u: data.unicode }
+  ra.set('patched', patch)
   await waitForVersion(rb, 2)
   await waitForVersion(rc, 2)
-  assert.deepEqual(rb.get('patched'), { s: data.loneHigh, f: data.floats, e: data.escapes })
+  assert.deepEqual(rb.get('patched'), patch, 'broadcast PATCH')
   const d = await loggedInClient(t, OPEN_URL, { username: 'value-fresh-2' })
-  assert.deepEqual(await snapshot(d, name), ra.get())
+  assert.deepEqual(await snapshot(d, name), { ...data, patched: patch }, 'READ after the PATCH')
   for (const client of [a, b, c, d]) assert.deepEqual(client.errors, [])
+})
+
+test('strings with lone UTF-16 surrogates survive UPDATE, PATCH and reads', async (t) => {
+  // JSON.stringify escapes lone surrogates (\ud800), so they are valid JSON on the wire; the official
+  // client sends and accepts them
+  const a = await loggedInClient(t, OPEN_URL, { username: 'surrogate-writer' })
+  const b = await loggedInClient(t, OPEN_URL, { username: 'surrogate-reader' })
+  const c = await loggedInClient(t, OPEN_URL, { username: 'surrogate-peeker' })
+  const name = uid('rec-surrogates')
+  const data = { high: 'a\ud800b', low: 'a\udc00b', reversed: '\udc00\ud800', pair: '\ud83d\ude80' }
+  const ra = await readyRecord(a, name)
+  const rb = await readyRecord(b, name)
+  await withTimeout(ra.setWithAck(data), 5000, 'setWithAck(object)')
+  await waitForVersion(rb, 1)
+  assert.deepEqual(rb.get(), data, 'broadcast UPDATE')
+  assert.deepEqual(await snapshot(c, name), data, 'READ after the UPDATE')
+
+  // a PATCH without surrogates on a record that holds some
+  await withTimeout(ra.setWithAck('n', 1), 5000, 'setWithAck(path)')
+  await waitForVersion(rb, 2)
+  assert.deepEqual(rb.get(), { ...data, n: 1 }, 'broadcast PATCH')
+  assert.deepEqual(await snapshot(c, name), { ...data, n: 1 }, 'READ after a PATCH')
+
+  // a PATCH whose data has one
+  await withTimeout(ra.setWithAck('p', 'x\udc00'), 5000, 'setWithAck(path, lone surrogate)')
+  await waitForVersion(rb, 3)
+  assert.deepEqual(rb.get('p'), 'x\udc00', 'broadcast PATCH with a lone surrogate')
+  assert.deepEqual(await snapshot(c, name), { ...data, n: 1, p: 'x\udc00' }, 'READ after a PATCH with a lone surrogate')
+  const fresh = await readyRecord(c, name)
+  assert.deepEqual(fresh.get(), { ...data, n: 1, p: 'x\udc00' }, 'READ_RESPONSE on subscribe')
+  for (const client of [a, b, c]) assert.deepEqual(client.errors, [])
 })
 
 test('many records subscribed in one batch (new and existing) are all ready with the right data', async (t) => {
@@ -803,24 +832,52 @@ test('record names with unicode, spaces, slashes and 1000 characters work', asyn
     `${base}/ünïcödé/🚀`,
     `${base} with spaces`,
     `${base}/a/b/c/`,
-    `${base}:${'x'.repeat(1000)}`,
+    `${base}:`.padEnd(1000, 'x'),
     `${base}/'quote"`,
     `${base}/%20?query#hash`
   ]
-  for (const [i, n] of names.entries()) {
-    const r = await readyRecord(a, n)
-    assert.equal(r.version, 0, n)
-    await withTimeout(r.setWithAck({ i }), 5000, `setWithAck ${n}`)
-  }
+  const records = names.map((n) => a.record.getRecord(n))
+  await withTimeout(Promise.all(records.map((r) => r.whenReady())), 5000, 'all records ready')
+  await Promise.all(records.map((r, i) => {
+    assert.equal(r.version, 0, r.name)
+    return withTimeout(r.setWithAck({ i }), 5000, `setWithAck ${r.name}`)
+  }))
   for (const [i, n] of names.entries()) {
     assert.deepEqual(await snapshot(b, n), { i }, n)
     assert.equal(await head(b, n), 1, n)
-    const r = await readyRecord(b, n)
-    assert.equal(r.version, 1, n)
-    assert.deepEqual(r.get(), { i }, n)
   }
+  const atB = names.map((n) => b.record.getRecord(n))
+  await withTimeout(Promise.all(atB.map((r) => r.whenReady())), 5000, 'all records ready on b')
+  atB.forEach((r, i) => {
+    assert.equal(r.version, 1, r.name)
+    assert.deepEqual(r.get(), { i }, r.name)
+  })
   // distinct names are distinct records
   assert.equal(await has(b, `${base}/a/b/c`), false)
   assert.equal(await has(b, `${base}/ÜNÏCÖDÉ/🚀`), false)
+  for (const client of [a, b]) assert.deepEqual(client.errors, [])
+})
+
+test('a record name of 2000 characters: deepstream takes it, Eddy refuses it with an error the client reports', async (t) => {
+  // deepstream 7.0.2 has no limit on record names. Eddy deliberately refuses names over
+  // eddy.records.max-name-length (1024): with MESSAGE_DENIED for getRecord, so the record reports an error instead
+  // of never becoming ready, and with an error that rejects has/head/snapshot/setDataWithAck
+  const a = await loggedInClient(t, OPEN_URL, { username: 'long-a' })
+  const b = await loggedInClient(t, OPEN_URL, { username: 'long-b' })
+  const name = `${uid('rec-long')}:`.padEnd(2000, 'y')
+  if (process.env.INTEROP_TARGET === 'eddy') {
+    await assert.rejects(withTimeout(b.record.has(name), 5000, 'has'))
+    await assert.rejects(withTimeout(b.record.setDataWithAck(name, 'more', 1), 5000, 'setDataWithAck'))
+    a.record.getRecord(name)
+    await waitFor(() => a.errors.find((e) => e.topic === 'RECORD'), 5000, 'an error event for the refused getRecord')
+    return
+  }
+  assert.equal(await has(b, name), false)
+  const ra = await readyRecord(a, name)
+  assert.equal(ra.version, 0)
+  await withTimeout(ra.setWithAck({ long: true }), 5000, 'setWithAck')
+  await withTimeout(b.record.setDataWithAck(name, 'more', 1), 5000, 'setDataWithAck')
+  await expectRecord(ra, 2, { long: true, more: 1 }, 'update through setDataWithAck')
+  assert.equal(await head(b, name), 2)
   for (const client of [a, b]) assert.deepEqual(client.errors, [])
 })

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.eddy.protocol.json.JsonText;
 import io.eddy.server.session.Session;
 import io.eddy.server.storage.StoredRecord;
 
@@ -65,7 +66,7 @@ final class RecordEntry {
                 return "{}";
             }
             try {
-                json = JSON.writeValueAsString(data);
+                json = JsonText.escapeLoneSurrogates(JSON.writeValueAsString(data));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

@@ -344,7 +344,9 @@ public final class RecordHandler implements TopicHandler {
             if (problem == null) {
                 valid.add(name);
             } else {
-                badInput.reply(session, Message.of(RecordAction.INVALID_MESSAGE_DATA).name(name)
+                // MESSAGE_DENIED, as for a permission refusal: the official client reports it on the record, where an
+                // INVALID_MESSAGE_DATA would leave getRecord waiting silently for ever
+                badInput.reply(session, Message.of(RecordAction.MESSAGE_DENIED).name(name)
                         .originalAction(m.action()).correlationId(m.correlationId()).isError(true), problem);
             }
         }

@@ -235,6 +235,19 @@ class RecordsTest {
     }
 
     @Test
+    void loneSurrogatesSurviveAPatchAsJavaScriptWritesThem() {
+        try (RawClient a = login("A"); RawClient b = login("B")) {
+            String name = unique("surrogates");
+            getRecord(a, name);
+            // what JSON.stringify sends for the string "a\ud800b": the lone surrogate escaped
+            a.send(update(name, 1, "{\"s\":\"a\\ud800b\"}"));
+            a.send(Message.of(RecordAction.PATCH).name(name).version(2).path("n").data("1"));
+            assertEquals(2, sync(a, name));
+            assertEquals("{\"s\":\"a\\ud800b\",\"n\":1}", read(b, name).data());
+        }
+    }
+
+    @Test
     void writeAckDoublesAsUpsertLikeDeepstream() {
         try (RawClient r = login("R")) {
             String name = unique("nope2");

@@ -16,6 +16,34 @@ public final class JsonText {
         this.s = s;
     }
 
+    /**
+     * Replaces unpaired UTF-16 surrogates with {@code \\uXXXX} escapes, as JavaScript's JSON.stringify does. A JSON
+     * serialiser may write them raw, and raw they cannot be encoded as UTF-8: the text would reach clients changed.
+     * Returns the same string when there is nothing to escape (the common case, found by one scan).
+     */
+    public static String escapeLoneSurrogates(String json) {
+        int n = json.length();
+        int i = 0;
+        while (i < n && !Character.isSurrogate(json.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return json;
+        }
+        StringBuilder sb = new StringBuilder(n + 16).append(json, 0, i);
+        for (; i < n; i++) {
+            char c = json.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(json.charAt(i + 1))) {
+                sb.append(c).append(json.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     public static boolean isValid(String text) {
         if (text == null) {
             return false;

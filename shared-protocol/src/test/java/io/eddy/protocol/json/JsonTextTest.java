@@ -31,6 +31,15 @@ class JsonTextTest {
     }
 
     @Test
+    void loneSurrogatesAreEscapedAndPairsKept() {
+        assertEquals("{\"s\":\"a\\ud800b\"}", JsonText.escapeLoneSurrogates("{\"s\":\"a\ud800b\"}"));
+        assertEquals("\"\\udc00\\ud800\"", JsonText.escapeLoneSurrogates("\"\udc00\ud800\""));
+        assertEquals("\"🚀 x\"", JsonText.escapeLoneSurrogates("\"🚀 x\""));
+        String plain = "{\"a\":\"ü\"}";
+        org.junit.jupiter.api.Assertions.assertSame(plain, JsonText.escapeLoneSurrogates(plain));
+    }
+
+    @Test
     void deepNestingIsFine() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         assertTrue(JsonText.isValid(deep));
