@@ -29,6 +29,8 @@ public interface EddyConfig {
 
     Records records();
 
+    Rpc rpc();
+
     interface Server {
         /** Path of the WebSocket endpoint. */
         @WithDefault("/deepstream")
@@ -167,5 +169,25 @@ public interface EddyConfig {
         /** Threads that own records; 0 means one per CPU core (at least two). */
         @WithDefault("0")
         int shards();
+    }
+
+    interface Rpc {
+        /** Time a provider has to accept a request (deepstream's rpc.ackTimeout). */
+        @WithDefault("1s")
+        Duration acceptTimeout();
+
+        /** Time from a request reaching a provider to its response (deepstream's rpc.responseTimeout). */
+        @WithDefault("10s")
+        Duration responseTimeout();
+
+        @WithDefault("false")
+        boolean provideRequestorName();
+
+        @WithDefault("false")
+        boolean provideRequestorData();
+
+        /** How a provider is chosen among those not tried yet: {@code random} or {@code round-robin}. */
+        @WithDefault("random")
+        String routing();
     }
 }

@@ -7,7 +7,9 @@ import io.eddy.server.listen.ListenActions;
 import io.eddy.server.listen.LocalListenRegistry;
 import io.eddy.server.listen.ProviderObserver;
 import io.eddy.server.metrics.NodeMetrics;
+import io.eddy.server.presence.PresenceHandler;
 import io.eddy.server.record.RecordTopic;
+import io.eddy.server.rpc.RpcHandler;
 import io.eddy.server.storage.RecordStore;
 import io.eddy.server.session.BadInput;
 import io.eddy.server.session.CloseReason;
@@ -40,6 +42,8 @@ public final class EddyNode implements AutoCloseable {
     private final BadInput badInput = new BadInput(metrics);
     private final LocalListenRegistry eventListening;
     private final RecordTopic recordTopic;
+    private final RpcHandler rpc;
+    private final PresenceHandler presence;
     private final ProtocolHandler protocol;
     private final Timeout heartbeatCheck;
 
@@ -54,6 +58,10 @@ public final class EddyNode implements AutoCloseable {
         handlers.put(Topic.EVENT, new EventHandler(eventSubscriptions, eventListening, settings.events(), badInput));
         recordTopic = new RecordTopic(store, settings.records(), settings.listen(), scheduler, badInput);
         handlers.put(Topic.RECORD, recordTopic.handler());
+        rpc = new RpcHandler(settings.rpc(), scheduler, badInput);
+        handlers.put(Topic.RPC, rpc);
+        presence = new PresenceHandler(badInput);
+        handlers.put(Topic.PRESENCE, presence);
         LOG.infof("records stored in %s", recordTopic.storeDescription());
 
         protocol = new ProtocolHandler(settings.connection(), auth, handlers, sessions, scheduler, badInput, metrics);
@@ -74,6 +82,14 @@ public final class EddyNode implements AutoCloseable {
 
     public RecordTopic records() {
         return recordTopic;
+    }
+
+    public RpcHandler rpc() {
+        return rpc;
+    }
+
+    public PresenceHandler presence() {
+        return presence;
     }
 
     public BadInput badInput() {

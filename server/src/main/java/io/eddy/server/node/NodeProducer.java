@@ -9,6 +9,7 @@ import io.eddy.server.config.EddyConfig;
 import io.eddy.server.event.EventSettings;
 import io.eddy.server.listen.ListenSettings;
 import io.eddy.server.record.RecordSettings;
+import io.eddy.server.rpc.RpcSettings;
 import io.eddy.server.storage.RecordStore;
 import io.eddy.server.storage.embedded.SqliteRecordStore;
 import io.eddy.server.storage.postgres.PostgresRecordStore;
@@ -68,7 +69,10 @@ public class NodeProducer {
                 new ListenSettings(config.listen().responseTimeout(), config.listen().rematchInterval(),
                         config.listen().shuffleProviders()),
                 new EventSettings(config.events().validateData()),
-                recordSettings(config.records()));
+                recordSettings(config.records()),
+                new RpcSettings(config.rpc().acceptTimeout(), config.rpc().responseTimeout(),
+                        config.rpc().provideRequestorName(), config.rpc().provideRequestorData(),
+                        routing(config.rpc().routing())));
         AuthChain auth = new AuthChain(providers(config.auth()));
         LOG.infof("auth providers: %s", auth.providers().stream().map(AuthProvider::name).toList());
         return new EddyNode(settings, auth, store(config.storage()));
@@ -81,6 +85,15 @@ public class NodeProducer {
 
     void startEagerly(@Observes StartupEvent event, EddyNode node) {
         node.sessions(); // creating the node here surfaces configuration errors at startup, not at first connect
+    }
+
+    private static RpcSettings.Routing routing(String routing) {
+        return switch (routing.trim().toLowerCase(Locale.ROOT)) {
+            case "random" -> RpcSettings.Routing.RANDOM;
+            case "round-robin", "round_robin", "roundrobin" -> RpcSettings.Routing.ROUND_ROBIN;
+            default -> throw new IllegalArgumentException("unknown eddy.rpc.routing '" + routing
+                    + "' (known: random, round-robin)");
+        };
     }
 
     private static RecordSettings recordSettings(EddyConfig.Records config) {

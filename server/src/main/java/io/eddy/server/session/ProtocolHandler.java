@@ -201,6 +201,9 @@ public final class ProtocolHandler {
             session.authenticated(accepted.userId(), clientData, accepted.serverData());
             session.send(Message.of(AuthAction.AUTH_SUCCESSFUL).data(clientData));
             LOG.debugf("%s logged in from %s", session, session.remoteAddress());
+            for (TopicHandler handler : handlers.values()) {
+                handler.onSessionAuthenticated(session);
+            }
             return;
         }
         AuthResult.Rejected rejected = (AuthResult.Rejected) result;

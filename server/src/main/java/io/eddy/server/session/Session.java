@@ -36,6 +36,9 @@ public final class Session {
 
     private final Set<String> eventSubscriptions = new HashSet<>();
     private final Set<String> recordSubscriptions = new HashSet<>();
+    private final Set<String> providedRpcs = new HashSet<>();
+    private final Set<String> presenceSubscriptions = new HashSet<>();
+    private boolean presenceSubscribedToAll;
 
     public Session(String id, Transport transport) {
         this.id = id;
@@ -162,6 +165,24 @@ public final class Session {
     /** Record names this connection subscribed to. Owned by the record handler. */
     public Set<String> recordSubscriptions() {
         return recordSubscriptions;
+    }
+
+    /** RPC names this connection provides. Owned by the RPC handler. */
+    public Set<String> providedRpcs() {
+        return providedRpcs;
+    }
+
+    /** Users whose presence this connection follows. Owned by the presence handler. */
+    public Set<String> presenceSubscriptions() {
+        return presenceSubscriptions;
+    }
+
+    public boolean presenceSubscribedToAll() {
+        return presenceSubscribedToAll;
+    }
+
+    public void presenceSubscribedToAll(boolean subscribed) {
+        this.presenceSubscribedToAll = subscribed;
     }
 
     @Override
