@@ -123,13 +123,15 @@ class RecordTest extends RecordTestBase {
 
     @Test
     void writesMadeBeforeTheRecordIsReadyAreSentOnceItIs() {
-        EddyClient a = client("A");
+        EddyClient a = track(recordBuilder(new ClientRecorder()).build()); // not logged in: nothing can be sent yet
         EddyClient b = client("B");
         String name = unique("early");
 
         Record record = a.record().getRecord(name);
         record.set("x", 1);
         CompletableFuture<Void> acked = record.setWithAck("y", 2);
+        assertFalse(record.isReady());
+        assertTrue(Await.result(a.login(Map.of("username", "A"))).isSuccess());
         Await.result(record.whenReady());
 
         assertEquals(json("{'x':1,'y':2}"), record.get(), "applied before the record reports ready");
