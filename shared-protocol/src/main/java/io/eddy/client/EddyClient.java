@@ -28,6 +28,9 @@ import java.util.function.Consumer;
  * client.login(Map.of("username", "alice")).thenAccept(result -> …);
  * client.event().subscribe("news", data -> …);
  * client.event().emit("news", Map.of("headline", "hello"));
+ * Record doc = client.record().getRecord("doc/1");
+ * doc.subscribe("title", title -> …);
+ * doc.set("title", "hello");
  * client.close();
  * </pre>
  * The client connects as soon as it is built and keeps its connection: it sends heartbeats, and after an
@@ -35,8 +38,10 @@ import java.util.function.Consumer;
  * subscription and listen. It stops for good on {@link #close()}, CONNECTION REJECT, TOO_MANY_AUTH_ATTEMPTS,
  * AUTHENTICATION_TIMEOUT, or when its reconnect attempts are used up (see {@link ConnectionState#isFinal()}).
  * <p>
- * <b>Threading.</b> Every method is thread-safe and non-blocking. Each client runs on one event-loop thread of its
- * group, its "I/O thread"; every callback and listener runs there and must not block, and futures complete there.
+ * <b>Threading.</b> Every method is thread-safe and non-blocking, but for record reads ({@link Record#get()},
+ * {@link Record#version()}) called off the I/O thread, which first wait for the I/O thread to run this client's
+ * earlier calls. Each client runs on one event-loop thread of its group, its "I/O thread"; every callback and
+ * listener runs there and must not block, and futures complete there.
  * Messages written in one turn of that event loop leave with one flush, packed into shared frames when the server
  * granted Eddy's multi-message frames.
  * <p>

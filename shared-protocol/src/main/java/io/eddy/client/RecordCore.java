@@ -351,7 +351,7 @@ final class RecordCore {
         }
     }
 
-    /** UPDATE, PATCH or PATCH_MULTI from another writer. */
+    /** UPDATE, PATCH, ERASE or PATCH_MULTI from another writer. */
     void onRemoteChange(Message message) {
         switch (state) {
             case LOADING, RESYNCING, MERGING -> buffered.add(message);

@@ -459,7 +459,7 @@ final class RecordTopic implements TopicHandler {
         }
     }
 
-    /** Another writer's UPDATE, PATCH (no data: erase) or PATCH_MULTI applied to {@code data}. */
+    /** Another writer's UPDATE, PATCH (without data it erases), ERASE or PATCH_MULTI applied to {@code data}. */
     JsonNode applyRemote(JsonNode data, Message message) {
         RecordAction action = RecordAction.of(message.action());
         JsonNode value = message.data() == null ? null : parse(message.data());
@@ -473,11 +473,11 @@ final class RecordTopic implements TopicHandler {
                 }
                 return value;
             }
-            case PATCH -> {
+            case PATCH, ERASE -> {
                 if (message.path() == null) {
-                    throw new IllegalArgumentException("PATCH without a path");
+                    throw new IllegalArgumentException(action + " without a path");
                 }
-                return JsonPath.parse(message.path()).set(data, value);
+                return JsonPath.parse(message.path()).set(data, action == RecordAction.ERASE ? null : value);
             }
             case PATCH_MULTI -> {
                 if (value == null || !value.isArray()) {
@@ -566,7 +566,7 @@ final class RecordTopic implements TopicHandler {
                     });
                 }
             }
-            case UPDATE, PATCH, PATCH_MULTI -> {
+            case UPDATE, PATCH, ERASE, PATCH_MULTI -> {
                 if (core != null) {
                     core.onRemoteChange(message);
                 } // else discarded meanwhile: the server sends until it has the UNSUBSCRIBE
@@ -730,6 +730,12 @@ final class RecordTopic implements TopicHandler {
             }
             case DELETE -> failDelete(name, error);
             case LISTEN -> listening.onListenFailed(name, error, true);
+            case NOTIFY -> {
+                CompletableFuture<Void> waiting = notifies.remove(message.correlationId());
+                if (waiting != null) {
+                    waiting.completeExceptionally(error);
+                }
+            }
             default -> {
                 // a write: UPDATE, PATCH, ERASE, CREATEANDxxx; RECORD_UPDATE_ERROR names no original action
                 if (core != null) {
