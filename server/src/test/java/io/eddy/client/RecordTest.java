@@ -199,6 +199,25 @@ class RecordTest extends RecordTestBase {
         c.record().eraseData(absent, "x");
         assertEquals(absent, recorder.awaitError(Topic.RECORD, "RECORD_UPDATE_ERROR", Await.TIMEOUT).detail());
         assertFalse(Await.result(a.record().has(absent)), "a plain erase does not create a record");
+        Await.result(c.record().eraseDataWithAck(absent, "x"));
+        assertTrue(Await.result(a.record().has(absent)), "with a write acknowledgement it does, as in deepstream");
+    }
+
+    @Test
+    void aPatchMultiFromAnotherWriterIsApplied() {
+        EddyClient a = client("A");
+        EddyClient b = client("B");
+        String name = unique("multi");
+        Await.result(ready(a.record().getRecord(name)).setWithAck(Map.of("c", 3, "d", 4)));
+        Record record = ready(b.record().getRecord(name));
+        BlockingQueue<JsonNode> changes = new LinkedBlockingQueue<>();
+        record.subscribe(changes::add);
+
+        a.send(Message.of(RecordAction.PATCH_MULTI).name(name).version(2)
+                .data("[{\"path\":\"a.b[1]\",\"data\":1},{\"path\":\"c\"}]"));
+
+        assertEquals(json("{'d':4,'a':{'b':[null,1]}}"), Await.next(changes));
+        assertEquals(2, record.version());
     }
 
     @Test
@@ -358,6 +377,27 @@ class RecordTest extends RecordTestBase {
         Await.result(provider.record().unlisten("^provided/"));
         assertFalse(Await.next(changes));
         assertFalse(record.hasProvider());
+    }
+
+    @Test
+    void aProviderIsStoppedWhenTheLastHolderDiscardsTheRecord() {
+        EddyClient provider = client("P");
+        EddyClient subscriber = client("S");
+        BlockingQueue<String> stops = new LinkedBlockingQueue<>();
+        BlockingQueue<String> matches = new LinkedBlockingQueue<>();
+        Await.result(provider.record().listen("^feed/", (name, response) -> {
+            response.onStop(stops::add);
+            response.accept();
+            matches.add(name);
+        }));
+        String name = unique("feed");
+        Record record = ready(subscriber.record().getRecord(name));
+        assertEquals(name, Await.next(matches));
+        eventually(true, record::hasProvider);
+
+        Await.result(record.discard());
+
+        assertEquals(name, Await.next(stops));
     }
 
     @Test
