@@ -25,6 +25,21 @@ import io.eddy.protocol.Topic;
  * <tr><td>EVENT</td><td>ACK_TIMEOUT</td><td>the request that got no acknowledgement</td></tr>
  * <tr><td>EVENT</td><td>CLIENT_OFFLINE</td><td>the name of an emit dropped from the offline buffer</td></tr>
  * <tr><td>EVENT</td><td>MESSAGE_PARSE_ERROR</td><td>event data that is not JSON</td></tr>
+ * <tr><td>RECORD</td><td>the server's error action: MESSAGE_DENIED, MESSAGE_PERMISSION_ERROR, RECORD_NOT_FOUND,
+ *     RECORD_UPDATE_ERROR, INVALID_MESSAGE_DATA, INVALID_VERSION, STORAGE_RETRIEVAL_TIMEOUT, CACHE_RETRIEVAL_TIMEOUT,
+ *     RECORD_LOAD_ERROR, RECORD_CREATE_ERROR, RECORD_DELETE_ERROR, INVALID_PATCH_ON_HOTPATH,
+ *     MULTIPLE_SUBSCRIPTIONS, INVALID_LISTEN_REGEX</td><td>the record name (the pattern for listening); reported
+ *     also when a future of the call fails with it</td></tr>
+ * <tr><td>RECORD</td><td>RECORD_NOTIFY_ERROR</td><td>the server's message</td></tr>
+ * <tr><td>RECORD</td><td>LISTEN_RESPONSE_TIMEOUT</td><td>the record the provider did not answer for in time</td></tr>
+ * <tr><td>RECORD</td><td>ACK_TIMEOUT</td><td>the subscribe, unsubscribe or listen that got no acknowledgement</td></tr>
+ * <tr><td>RECORD</td><td>CLIENT_OFFLINE</td><td>a setData dropped from the offline buffer; a write without
+ *     acknowledgement made offline (it is kept locally and reconciled after the reconnect)</td></tr>
+ * <tr><td>RECORD</td><td>MERGE_FAILED</td><td>a merge strategy threw or returned no object or array; the server's
+ *     state was taken</td></tr>
+ * <tr><td>RECORD</td><td>INVALID_PATH</td><td>a write whose path does not fit the data (a key on an array)</td></tr>
+ * <tr><td>RECORD</td><td>RECORD_ALREADY_DESTROYED</td><td>a write without acknowledgement to a deleted record</td></tr>
+ * <tr><td>RECORD</td><td>RECORD_DELETE_TIMEOUT, MESSAGE_PARSE_ERROR</td><td>the record name</td></tr>
  * <tr><td>any</td><td>UNSOLICITED_MESSAGE</td><td>a message the client did not expect</td></tr>
  * <tr><td>PARSER</td><td>the PARSER action (UNKNOWN_TOPIC …), or MESSAGE_PARSE_ERROR for an undecodable frame</td>
  *     <td>what the server or decoder said</td></tr>

@@ -28,6 +28,9 @@ import java.util.function.Consumer;
  * client.login(Map.of("username", "alice")).thenAccept(result -> …);
  * client.event().subscribe("news", data -> …);
  * client.event().emit("news", Map.of("headline", "hello"));
+ * Record doc = client.record().getRecord("doc/1");
+ * doc.subscribe("title", title -> …);
+ * doc.set("title", "hello");
  * client.close();
  * </pre>
  * The client connects as soon as it is built and keeps its connection: it sends heartbeats, and after an
@@ -35,8 +38,10 @@ import java.util.function.Consumer;
  * subscription and listen. It stops for good on {@link #close()}, CONNECTION REJECT, TOO_MANY_AUTH_ATTEMPTS,
  * AUTHENTICATION_TIMEOUT, or when its reconnect attempts are used up (see {@link ConnectionState#isFinal()}).
  * <p>
- * <b>Threading.</b> Every method is thread-safe and non-blocking. Each client runs on one event-loop thread of its
- * group, its "I/O thread"; every callback and listener runs there and must not block, and futures complete there.
+ * <b>Threading.</b> Every method is thread-safe and non-blocking, but for record reads ({@link Record#get()},
+ * {@link Record#version()}) called off the I/O thread, which first wait for the I/O thread to run this client's
+ * earlier calls. Each client runs on one event-loop thread of its group, its "I/O thread"; every callback and
+ * listener runs there and must not block, and futures complete there.
  * Messages written in one turn of that event loop leave with one flush, packed into shared frames when the server
  * granted Eddy's multi-message frames.
  * <p>
@@ -53,15 +58,20 @@ public final class EddyClient implements AutoCloseable {
     private final Connection connection;
     private final Notifier notifier;
     private final Events events;
+    private final Records records;
     private final ObjectMapper json;
 
-    private EddyClient(ClientOptions options, EventLoopGroup group, boolean ownsGroup, Notifier notifier) {
+    private EddyClient(ClientOptions options, RecordOptions recordOptions, EventLoopGroup group, boolean ownsGroup,
+                       Notifier notifier) {
         this.notifier = notifier;
         this.json = options.json();
         this.connection = new Connection(options, group, ownsGroup, notifier);
         EventTopic eventTopic = new EventTopic(connection, options, notifier);
         connection.register(Topic.EVENT, eventTopic);
         this.events = new Events(connection, eventTopic, json);
+        RecordTopic recordTopic = new RecordTopic(connection, options, recordOptions, notifier);
+        connection.register(Topic.RECORD, recordTopic);
+        this.records = new Records(recordTopic);
         connection.start();
     }
 
@@ -118,6 +128,11 @@ public final class EddyClient implements AutoCloseable {
         return events;
     }
 
+    /** Records and lists: subscribe, read, write, delete, notify, listen. */
+    public Records record() {
+        return records;
+    }
+
     /**
      * Low level, for tests and tools: writes a message as it is on the current socket, in whatever state the
      * connection is, bypassing the client's bookkeeping (it is neither buffered while offline nor restored after a
@@ -170,6 +185,10 @@ public final class EddyClient implements AutoCloseable {
         private boolean multiMessageFrames = true;
         private int maxFramePayloadLength = 16 * 1024 * 1024;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration recordDiscardTimeout = Duration.ofSeconds(5);
+        private Duration recordReadTimeout = Duration.ofSeconds(15);
+        private Duration recordDeleteTimeout = Duration.ofSeconds(15);
+        private MergeStrategy mergeStrategy = MergeStrategy.REMOTE_WINS;
         private EventLoopGroup eventLoopGroup;
         private Class<? extends Channel> channelType = NioSocketChannel.class;
         private ObjectMapper json;
@@ -260,6 +279,37 @@ public final class EddyClient implements AutoCloseable {
         }
 
         /**
+         * How long a record whose last handle was discarded stays subscribed before UNSUBSCRIBE is sent; a
+         * {@code getRecord} within it reuses the subscription. Default 5 s, deepstream's recordDiscardTimeout; zero
+         * unsubscribes at once.
+         */
+        public Builder recordDiscardTimeout(Duration timeout) {
+            this.recordDiscardTimeout = notNegative(timeout, "recordDiscardTimeout");
+            return this;
+        }
+
+        /** How long a record snapshot, head or has waits for the server's answer. Default 15 s. */
+        public Builder recordReadTimeout(Duration timeout) {
+            this.recordReadTimeout = positive(timeout, "recordReadTimeout");
+            return this;
+        }
+
+        /** How long a record delete waits for DELETE_SUCCESS. Default 15 s. */
+        public Builder recordDeleteTimeout(Duration timeout) {
+            this.recordDeleteTimeout = positive(timeout, "recordDeleteTimeout");
+            return this;
+        }
+
+        /**
+         * How records resolve version conflicts unless one has its own ({@link Record#setMergeStrategy}). Default
+         * {@link MergeStrategy#REMOTE_WINS}, deepstream's.
+         */
+        public Builder mergeStrategy(MergeStrategy strategy) {
+            this.mergeStrategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
          * The event loops to run on, shared with other clients: a load generator can run thousands of clients on a
          * few threads. Each client uses one loop of the group. The group stays the caller's to shut down. Null, the
          * default, gives the client a one-thread group of its own, shut down by {@link EddyClient#close()}.
@@ -276,7 +326,7 @@ public final class EddyClient implements AutoCloseable {
             return this;
         }
 
-        /** The Jackson mapper for event data and auth data. Default: a plain {@link ObjectMapper}. */
+        /** The Jackson mapper for event, record and auth data. Default: a plain {@link ObjectMapper}. */
         public Builder objectMapper(ObjectMapper mapper) {
             this.json = Objects.requireNonNull(mapper, "mapper");
             return this;
@@ -312,7 +362,9 @@ public final class EddyClient implements AutoCloseable {
             EventLoopGroup group = ownsGroup
                     ? new NioEventLoopGroup(1, new DefaultThreadFactory("eddy-client", true))
                     : eventLoopGroup;
-            return new EddyClient(options, group, ownsGroup, notifier);
+            RecordOptions recordOptions = new RecordOptions(recordDiscardTimeout, recordReadTimeout,
+                    recordDeleteTimeout, mergeStrategy);
+            return new EddyClient(options, recordOptions, group, ownsGroup, notifier);
         }
 
         /** ws/wss (http/https taken as the same), with deepstream's default path when there is none. */

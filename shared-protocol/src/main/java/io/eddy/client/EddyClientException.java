@@ -13,7 +13,13 @@ import io.eddy.protocol.Topic;
  * <li>the reason the client stopped while the request waited: {@code TOO_MANY_AUTH_ATTEMPTS},
  *     {@code AUTHENTICATION_TIMEOUT}, {@code CHALLENGE_DENIED}, {@code MAX_RECONNECTION_ATTEMPTS_REACHED}, or
  *     {@code IS_CLOSED} after {@link EddyClient#close()};</li>
- * <li>{@code IS_CLOSED}: the request was made after the client had stopped.</li>
+ * <li>{@code IS_CLOSED}: the request was made after the client had stopped;</li>
+ * <li>records: the server's error action ({@code RECORD_NOT_FOUND}, {@code VERSION_EXISTS}, {@code MESSAGE_DENIED},
+ *     {@code INVALID_MESSAGE_DATA}, {@code RECORD_UPDATE_ERROR}, {@code STORAGE_RETRIEVAL_TIMEOUT} …);
+ *     {@code CLIENT_OFFLINE} when a request could not reach the server or the connection dropped before its answer;
+ *     {@code RESPONSE_TIMEOUT} and {@code RECORD_DELETE_TIMEOUT}; {@code RECORD_ALREADY_DESTROYED} for a deleted,
+ *     discarded or refused record; {@code RECORD_DELETED} for what waited on a record that got deleted;
+ *     {@code INVALID_PATH} for a path that does not fit the data.</li>
  * </ul>
  */
 public final class EddyClientException extends RuntimeException {

@@ -45,7 +45,7 @@ final class EventTopic implements TopicHandler {
         this.acks = new PendingAcks(connection.loop(), options.subscriptionTimeout().toMillis(), this::ackTimedOut);
         this.offline = new OfflineBuffer(connection.loop(), options.offlineBufferTimeout().toNanos(),
                 options.offlineBufferSize(), m -> notifier.error(Topic.EVENT, "CLIENT_OFFLINE", m.name()));
-        this.listening = new Listening(connection, acks, notifier);
+        this.listening = new Listening(Listening.Actions.EVENT, connection, acks, notifier);
     }
 
     Listening listening() {

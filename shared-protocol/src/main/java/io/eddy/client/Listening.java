@@ -1,7 +1,9 @@
 package io.eddy.client;
 
+import io.eddy.protocol.Action;
 import io.eddy.protocol.EventAction;
 import io.eddy.protocol.Message;
+import io.eddy.protocol.RecordAction;
 import io.eddy.protocol.Topic;
 
 import java.util.ArrayList;
@@ -13,11 +15,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The provider side of event listening (events.md): the patterns this client listens to, the server's questions
- * about them, and the names this client agreed to provide. Confined to the client's event loop.
+ * The provider side of listening (events.md), for events and records alike: the patterns this client listens to,
+ * the server's questions about them, and the names this client agreed to provide. Confined to the client's event
+ * loop.
  */
 final class Listening {
 
+    /** The actions of one topic's listening; events and records use the same messages with their own numbers. */
+    record Actions(Topic topic, Action listen, Action unlisten, Action accept, Action reject) {
+        static final Actions EVENT = new Actions(Topic.EVENT, EventAction.LISTEN, EventAction.UNLISTEN,
+                EventAction.LISTEN_ACCEPT, EventAction.LISTEN_REJECT);
+        static final Actions RECORD = new Actions(Topic.RECORD, RecordAction.LISTEN, RecordAction.UNLISTEN,
+                RecordAction.LISTEN_ACCEPT, RecordAction.LISTEN_REJECT);
+    }
+
+    private final Actions actions;
     private final Connection connection;
     private final PendingAcks acks;
     private final Notifier notifier;
@@ -28,7 +40,8 @@ final class Listening {
     /** Accepted names, by subscription name: the server asks one provider per name. */
     private final Map<String, ProviderResponse> provided = new HashMap<>();
 
-    Listening(Connection connection, PendingAcks acks, Notifier notifier) {
+    Listening(Actions actions, Connection connection, PendingAcks acks, Notifier notifier) {
+        this.actions = actions;
         this.connection = connection;
         this.acks = acks;
         this.notifier = notifier;
@@ -40,7 +53,7 @@ final class Listening {
             return;
         }
         if (patterns.containsKey(pattern)) {
-            result.completeExceptionally(new EddyClientException(Topic.EVENT, "LISTENER_EXISTS", pattern));
+            result.completeExceptionally(new EddyClientException(actions.topic(), "LISTENER_EXISTS", pattern));
             return;
         }
         patterns.put(pattern, callback);
@@ -63,8 +76,8 @@ final class Listening {
         // the server sends no REMOVED for names provided under a pattern that is given up
         stopProviding(pattern);
         if (connection.isOpen()) {
-            connection.write(new Message(Topic.EVENT, EventAction.UNLISTEN.code()).name(pattern));
-            acks.add(EventAction.UNLISTEN, pattern, List.of(), result);
+            connection.write(new Message(actions.topic(), actions.unlisten().code()).name(pattern));
+            acks.add(actions.unlisten(), pattern, List.of(), result);
         } else {
             CompletableFuture<Void> waiting = listening.remove(pattern);
             if (waiting != null) {
@@ -74,12 +87,12 @@ final class Listening {
         }
     }
 
-    void onAck(EventAction action, String pattern) {
+    void onAck(Action action, String pattern) {
         PendingAcks.Request request = acks.remove(action, pattern);
         if (request == null) {
             return;
         }
-        if (action == EventAction.LISTEN) {
+        if (action == actions.listen()) {
             CompletableFuture<Void> waiting = listening.remove(pattern);
             if (waiting != null) {
                 waiting.complete(null);
@@ -94,7 +107,7 @@ final class Listening {
      * refused again; an unacknowledged one is kept and sent again after a reconnect.
      */
     void onListenFailed(String pattern, EddyClientException cause, boolean forget) {
-        acks.remove(EventAction.LISTEN, pattern);
+        acks.remove(actions.listen(), pattern);
         if (forget) {
             patterns.remove(pattern);
         }
@@ -108,7 +121,7 @@ final class Listening {
         ListenCallback callback = patterns.get(pattern);
         if (callback == null) {
             // unlistened meanwhile: answer at once so the server need not wait for its response timeout
-            connection.write(answer(EventAction.LISTEN_REJECT, pattern, subscription));
+            connection.write(answer(actions.reject(), pattern, subscription));
             return;
         }
         ProviderResponse response = new ProviderResponse(this, pattern, subscription, connection.epoch());
@@ -134,7 +147,7 @@ final class Listening {
             }
             // accepting for a pattern given up meanwhile would make this client a provider nobody stops
             boolean accepted = accept && patterns.containsKey(response.pattern);
-            connection.write(answer(accepted ? EventAction.LISTEN_ACCEPT : EventAction.LISTEN_REJECT,
+            connection.write(answer(accepted ? actions.accept() : actions.reject(),
                     response.pattern, response.subscription));
             if (accepted) {
                 provided.put(response.subscription, response);
@@ -183,8 +196,8 @@ final class Listening {
     }
 
     private void sendListen(String pattern) {
-        connection.write(new Message(Topic.EVENT, EventAction.LISTEN.code()).name(pattern));
-        acks.add(EventAction.LISTEN, pattern, List.of(pattern), null);
+        connection.write(new Message(actions.topic(), actions.listen().code()).name(pattern));
+        acks.add(actions.listen(), pattern, List.of(pattern), null);
     }
 
     private void stopProviding(String pattern) {
@@ -211,7 +224,7 @@ final class Listening {
         }
     }
 
-    private static Message answer(EventAction action, String pattern, String subscription) {
-        return new Message(Topic.EVENT, action.code()).name(pattern).subscription(subscription);
+    private Message answer(Action action, String pattern, String subscription) {
+        return new Message(actions.topic(), action.code()).name(pattern).subscription(subscription);
     }
 }
