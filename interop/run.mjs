@@ -33,6 +33,9 @@ const LISTEN_REMATCH_MS = 5000
 const LISTEN_RESPONSE_TIMEOUT_MS = 500
 const FILE_AUTH_TIMEOUT_MS = 4000
 const HEARTBEAT_MS = 1000
+// RPC timers of the RPC role: deepstream's default accept timeout, a short response timeout (default 10 s)
+const RPC_ACCEPT_TIMEOUT_MS = 1000
+const RPC_RESPONSE_TIMEOUT_MS = 2000
 // deepstream file-auth hash settings: the values documented in deepstream's shipped conf/config.yml.
 // deepstream has no built-in default for them; without `hash` it compares cleartext passwords.
 const HASH = { hash: 'md5', iterations: 100, keyLength: 32 }
@@ -143,11 +146,28 @@ function hashConfigYaml () {
 // ---------------------------------------------------------------------------------------------
 // server definitions
 
+// rpc: only the settings given are written (otherwise each server's defaults apply)
 const ROLES = [
   { role: 'OPEN', auth: 'open' },
-  { role: 'FILE', auth: 'file', unauthenticatedClientTimeoutMs: FILE_AUTH_TIMEOUT_MS },
-  { role: 'HEARTBEAT', auth: 'open', heartbeatIntervalMs: HEARTBEAT_MS }
+  {
+    role: 'FILE',
+    auth: 'file',
+    unauthenticatedClientTimeoutMs: FILE_AUTH_TIMEOUT_MS,
+    rpc: { provideRequestorName: true, provideRequestorData: true }
+  },
+  { role: 'HEARTBEAT', auth: 'open', heartbeatIntervalMs: HEARTBEAT_MS },
+  { role: 'RPC', auth: 'open', rpc: { acceptTimeoutMs: RPC_ACCEPT_TIMEOUT_MS, responseTimeoutMs: RPC_RESPONSE_TIMEOUT_MS } }
 ]
+
+function deepstreamRpcConfig (rpc) {
+  if (!rpc) return []
+  const lines = ['rpc:']
+  if (rpc.acceptTimeoutMs !== undefined) lines.push(`  ackTimeout: ${rpc.acceptTimeoutMs}`)
+  if (rpc.responseTimeoutMs !== undefined) lines.push(`  responseTimeout: ${rpc.responseTimeoutMs}`)
+  if (rpc.provideRequestorName !== undefined) lines.push(`  provideRequestorName: ${rpc.provideRequestorName}`)
+  if (rpc.provideRequestorData !== undefined) lines.push(`  provideRequestorData: ${rpc.provideRequestorData}`)
+  return lines
+}
 
 function deepstreamConfig (server) {
   const auth = server.auth === 'file'
@@ -204,6 +224,7 @@ function deepstreamConfig (server) {
     'listen:',
     `  rematchInterval: ${LISTEN_REMATCH_MS}`,
     `  responseTimeout: ${LISTEN_RESPONSE_TIMEOUT_MS}`,
+    ...deepstreamRpcConfig(server.rpc),
     ''
   ].join('\n')
 }
@@ -225,6 +246,11 @@ function eddyArgs (server, jar) {
     props['eddy.connection.unauthenticated-client-timeout'] = durationProp(server.unauthenticatedClientTimeoutMs)
   }
   if (server.heartbeatIntervalMs) props['eddy.connection.heartbeat-interval'] = durationProp(server.heartbeatIntervalMs)
+  const rpc = server.rpc || {}
+  if (rpc.acceptTimeoutMs !== undefined) props['eddy.rpc.accept-timeout'] = durationProp(rpc.acceptTimeoutMs)
+  if (rpc.responseTimeoutMs !== undefined) props['eddy.rpc.response-timeout'] = durationProp(rpc.responseTimeoutMs)
+  if (rpc.provideRequestorName !== undefined) props['eddy.rpc.provide-requestor-name'] = rpc.provideRequestorName
+  if (rpc.provideRequestorData !== undefined) props['eddy.rpc.provide-requestor-data'] = rpc.provideRequestorData
   // extra JVM options (e.g. -Xmx256m or further -Deddy.* properties), whitespace separated
   const extra = (process.env.EDDY_JAVA_OPTS || '').split(/\s+/).filter(Boolean)
   return [...Object.entries(props).map(([k, v]) => `-D${k}=${v}`), ...extra, '-jar', jar]
@@ -397,6 +423,8 @@ async function main () {
     env.HEARTBEAT_INTERVAL_MS = String(HEARTBEAT_MS)
     env.LISTEN_RESPONSE_TIMEOUT_MS = String(LISTEN_RESPONSE_TIMEOUT_MS)
     env.LISTEN_REMATCH_INTERVAL_MS = String(LISTEN_REMATCH_MS)
+    env.RPC_ACCEPT_TIMEOUT_MS = String(RPC_ACCEPT_TIMEOUT_MS)
+    env.RPC_RESPONSE_TIMEOUT_MS = String(RPC_RESPONSE_TIMEOUT_MS)
 
     const testDir = path.join(HERE, 'tests')
     const files = opts.tests.length > 0

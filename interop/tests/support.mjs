@@ -202,3 +202,28 @@ export function waitForVersion (record, version, ms = DEFAULT_TIMEOUT_MS) {
   return waitFor(() => record.version === version, ms,
     () => `${record.name} version ${version} (now ${record.version}, data ${JSON.stringify(record.get())})`)
 }
+
+// ---------------------------------------------------------------------------------------------
+// promise outcomes (RPC) and presence
+
+/**
+ * Waits (bounded) for promise to settle and resolves how it ended: {ok: true, value, at} or
+ * {ok: false, error, at} (at = Date.now() when it settled). Rejects only on the timeout.
+ */
+export function settle (promise, ms, what) {
+  const outcome = Promise.resolve(promise).then(
+    (value) => ({ ok: true, value, at: Date.now() }),
+    (error) => ({ ok: false, error, at: Date.now() })
+  )
+  return withTimeout(outcome, ms, what)
+}
+
+/**
+ * Ordering point for presence: lets a pending (100 ms batched) SUBSCRIBE/UNSUBSCRIBE go out, then
+ * waits for a getAll() answer. The server answers one connection's messages in order, so once this
+ * resolves every presence (un)subscription the client made before has been processed.
+ */
+export async function presenceBarrier (client, ms = DEFAULT_TIMEOUT_MS) {
+  await sleep(150)
+  return withTimeout(client.presence.getAll(), ms, 'presence getAll() as a barrier')
+}
