@@ -1,0 +1,156 @@
+package io.eddy.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The practical limit: a Netty WebSocket server that does nothing but forward each publisher frame to every
+ * subscriber, the way a fast fan-out must — the outgoing frame encoded once, one task per event loop per frame (not
+ * one per subscriber), each subscriber's frames gathered in one buffer, and one write and flush per connection per
+ * event-loop turn. No protocol, no login, no subscriptions by name.
+ * {@code java -cp … io.eddy.bench.BareForwarder --port 6030}
+ */
+public final class BareForwarder {
+
+    /**
+     * Subscribers of one event loop; only that loop touches it. Each has an accumulation buffer: a forwarded frame is
+     * copied into it (a few dozen bytes), and the buffer goes to the socket once per event-loop turn.
+     */
+    private static final class LoopSubscribers {
+        final List<Channel> channels = new ArrayList<>();
+        final Map<Channel, ByteBuf> pending = new HashMap<>();
+        boolean flushScheduled;
+    }
+
+    private final Map<EventLoop, LoopSubscribers> byLoop = new ConcurrentHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(Options.parse(args).getOrDefault("port", "6030"));
+        int threads = Integer.parseInt(Options.parse(args).getOrDefault("threads", "0"));
+        new BareForwarder().run(port, threads);
+    }
+
+    private void run(int port, int threads) throws Exception {
+        EventLoopGroup boss = Transport.group(1);
+        EventLoopGroup workers = Transport.group(threads);
+        try {
+            Channel server = new ServerBootstrap().group(boss, workers)
+                    .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 8192)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                    new WebSocketServerProtocolHandler("/", null, false, 1 << 20), new Forwarding());
+                        }
+                    })
+                    .bind("127.0.0.1", port).sync().channel();
+            System.out.println("bare forwarder listening on " + port);
+            server.closeFuture().sync();
+        } finally {
+            boss.shutdownGracefully();
+            workers.shutdownGracefully();
+        }
+    }
+
+    private final class Forwarding extends SimpleChannelInboundHandler<BinaryWebSocketFrame> {
+        private boolean publisher;
+        private boolean registered;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) {
+            if (!registered) {
+                registered = true;
+                publisher = frame.content().readableBytes() == 1 && frame.content().getByte(0) == 'P';
+                if (!publisher) {
+                    EventLoop loop = ctx.channel().eventLoop();
+                    byLoop.computeIfAbsent(loop, l -> new LoopSubscribers()).channels.add(ctx.channel());
+                }
+                ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'o', 'k'})));
+                return;
+            }
+            if (!publisher) {
+                return;
+            }
+            ByteBuf content = frame.content();
+            int n = content.readableBytes();
+            ByteBuf encoded = ctx.alloc().buffer(n + 10);
+            encoded.writeByte(0x82);
+            if (n < 126) {
+                encoded.writeByte(n);
+            } else if (n < 65536) {
+                encoded.writeByte(126).writeShort(n);
+            } else {
+                encoded.writeByte(127).writeLong(n);
+            }
+            encoded.writeBytes(content, content.readerIndex(), n);
+            for (Map.Entry<EventLoop, LoopSubscribers> e : byLoop.entrySet()) {
+                ByteBuf shared = encoded.retainedDuplicate();
+                e.getKey().execute(() -> deliver(e.getKey(), e.getValue(), shared));
+            }
+            encoded.release();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            LoopSubscribers subs = byLoop.get(ctx.channel().eventLoop());
+            if (subs != null) {
+                subs.channels.remove(ctx.channel());
+                ByteBuf unsent = subs.pending.remove(ctx.channel());
+                if (unsent != null) {
+                    unsent.release();
+                }
+            }
+        }
+    }
+
+    private static void deliver(EventLoop loop, LoopSubscribers subs, ByteBuf frame) {
+        try {
+            int size = frame.readableBytes();
+            for (Channel ch : subs.channels) {
+                ByteBuf out = subs.pending.get(ch);
+                if (out == null) {
+                    out = ch.alloc().directBuffer(Math.max(4096, size));
+                    subs.pending.put(ch, out);
+                }
+                out.writeBytes(frame, frame.readerIndex(), size);
+            }
+        } finally {
+            frame.release();
+        }
+        if (!subs.flushScheduled) {
+            subs.flushScheduled = true;
+            ((SingleThreadEventLoop) loop).executeAfterEventLoopIteration(() -> {
+                subs.flushScheduled = false;
+                for (Map.Entry<Channel, ByteBuf> e : subs.pending.entrySet()) {
+                    e.getKey().writeAndFlush(e.getValue(), e.getKey().voidPromise());
+                }
+                subs.pending.clear();
+            });
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.eddy.bench;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The seed's pub-sub benchmark: S subscribers and P publishers on one event; every connection is logged in and every
+ * subscription acknowledged before the clock starts; each publisher sends one message; the clock stops when every
+ * subscriber has received every publisher's message. Warm-up repetitions first, then the measured ones.
+ * <pre>
+ * java -cp … io.eddy.bench.FanOutBenchmark --targets eddy,deepstream,socketio,bare --out docs/benchmarks
+ * </pre>
+ */
+public final class FanOutBenchmark {
+
+    record Row(int subscribers, int publishers) {
+        static Row parse(String text) {
+            String[] parts = text.split("x");
+            return new Row(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+
+        long deliveries() {
+            return (long) subscribers * publishers;
+        }
+
+        @Override
+        public String toString() {
+            return subscribers + " × " + publishers;
+        }
+    }
+
+    /** Measured repetitions in nanoseconds, or none when the row hit the cap. */
+    record Result(Target target, Row row, long[] nanos, String note) {
+        boolean capped() {
+            return nanos.length == 0;
+        }
+
+        double medianMs() {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0) / 1e6;
+        }
+
+        double meanMs() {
+            return Arrays.stream(nanos).average().orElse(0) / 1e6;
+        }
+
+        double minMs() {
+            return Arrays.stream(nanos).min().orElse(0) / 1e6;
+        }
+
+        double maxMs() {
+            return Arrays.stream(nanos).max().orElse(0) / 1e6;
+        }
+    }
+
+    static final String DEFAULT_ROWS = "10x1,10x5,100x10,100x50,1000x100,1000x500,10000x1000,10000x5000";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = Options.parse(args);
+        List<Target> targets = new ArrayList<>();
+        for (String t : o.getOrDefault("targets", "eddy,eddy-multi,deepstream,socketio,bare").split(",")) {
+            targets.add(Target.parse(t));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String r : o.getOrDefault("rows", DEFAULT_ROWS).split(",")) {
+            rows.add(Row.parse(r));
+        }
+        int reps = Integer.parseInt(o.getOrDefault("reps", "10"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "2"));
+        long capNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(o.getOrDefault("cap", "60")));
+        int payload = Integer.parseInt(o.getOrDefault("payload", "32"));
+        int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
+        Path root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        Path out = root.resolve(o.getOrDefault("out", "docs/benchmarks"));
+        Path work = Files.createTempDirectory("eddy-bench-");
+
+        List<Result> results = new ArrayList<>();
+        EventLoopGroup group = Transport.group(threads);
+        try {
+            for (Target target : targets) {
+                System.out.println("== " + target.label);
+                Target.Running running = target.start(root, work, payload);
+                try {
+                    boolean capped = false;
+                    for (Row row : rows) {
+                        Result r = capped
+                                ? new Result(target, row, new long[0], "not run: a smaller row exceeded the cap")
+                                : measure(group, running.peer(), target, row, warmup, reps, capNanos);
+                        capped = r.capped();
+                        results.add(r);
+                        System.out.println("  " + row + ": " + (r.capped() ? "> cap (" + r.note() + ")"
+                                : String.format("median %.1f ms (mean %.1f, min %.1f, max %.1f)", r.medianMs(),
+                                r.meanMs(), r.minMs(), r.maxMs())));
+                    }
+                } finally {
+                    running.process().close();
+                }
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        if (!o.containsKey("no-report")) {
+            Report.write(out, results, rows, targets, capNanos, reps, warmup, payload, threads);
+            System.out.println("report written to " + out);
+        }
+    }
+
+    static Result measure(EventLoopGroup group, Peer peer, Target target, Row row, int warmup, int reps,
+                          long capNanos) throws Exception {
+        AtomicLong received = new AtomicLong();
+        AtomicLong expected = new AtomicLong(Long.MAX_VALUE);
+        CompletableFuture<Long>[] done = new CompletableFuture[1];
+        List<BenchSocket> subscribers = open(row.subscribers(), i -> peer.subscriber(group, i));
+        List<BenchSocket> publishers = open(row.publishers(), i -> peer.publisher(group, i));
+        try {
+            for (BenchSocket s : subscribers) {
+                s.counting(n -> {
+                    if (received.addAndGet(n) == expected.get()) {
+                        done[0].complete(System.nanoTime());
+                    }
+                }, peer.packed());
+            }
+            // publishers grouped by event loop: one task per loop writes all of its publishers, then flushes them
+            Map<EventLoop, List<Integer>> byLoop = new HashMap<>();
+            for (int i = 0; i < publishers.size(); i++) {
+                byLoop.computeIfAbsent(publishers.get(i).channel().eventLoop(), l -> new ArrayList<>()).add(i);
+            }
+            Thread.sleep(200); // counting mode is switched on each socket's own loop
+            long[] measured = new long[reps];
+            for (int rep = 0; rep < warmup + reps; rep++) {
+                received.set(0);
+                done[0] = new CompletableFuture<>();
+                expected.set(row.deliveries());
+                long start = System.nanoTime();
+                for (Map.Entry<EventLoop, List<Integer>> e : byLoop.entrySet()) {
+                    e.getKey().execute(() -> {
+                        for (int i : e.getValue()) {
+                            publishers.get(i).write(peer.publication(i));
+                        }
+                        for (int i : e.getValue()) {
+                            publishers.get(i).flush();
+                        }
+                    });
+                }
+                long end;
+                try {
+                    end = done[0].get(capNanos, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    return new Result(target, row, new long[0], received.get() + " of " + row.deliveries()
+                            + " delivered after " + TimeUnit.NANOSECONDS.toSeconds(capNanos) + " s");
+                }
+                if (rep >= warmup) {
+                    measured[rep - warmup] = end - start;
+                }
+                Thread.sleep(50);
+            }
+            return new Result(target, row, measured, "");
+        } finally {
+            subscribers.forEach(BenchSocket::close);
+            publishers.forEach(BenchSocket::close);
+            Thread.sleep(Math.min(3000, 200 + row.subscribers() / 10));
+        }
+    }
+
+    interface Opener {
+        CompletableFuture<BenchSocket> open(int index);
+    }
+
+    /** Opens {@code count} connections, at most 256 being set up at a time. */
+    static List<BenchSocket> open(int count, Opener opener) throws Exception {
+        Semaphore inFlight = new Semaphore(256);
+        List<CompletableFuture<BenchSocket>> all = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            CompletableFuture<BenchSocket> f = opener.open(i);
+            f.whenComplete((s, t) -> inFlight.release());
+            all.add(f);
+        }
+        List<BenchSocket> sockets = new ArrayList<>(count);
+        for (CompletableFuture<BenchSocket> f : all) {
+            sockets.add(f.get(120, TimeUnit.SECONDS));
+        }
+        return sockets;
+    }
+
+    static Map<Row, Map<Target, Result>> byRow(List<Result> results) {
+        Map<Row, Map<Target, Result>> table = new LinkedHashMap<>();
+        for (Result r : results) {
+            table.computeIfAbsent(r.row(), k -> new LinkedHashMap<>()).put(r.target(), r);
+        }
+        return table;
+    }
+}

@@ -1,0 +1,24 @@
+package io.eddy.bench;
+
+import io.netty.channel.EventLoopGroup;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How the load generator talks to one kind of server: connect and log in, subscribe to the benchmark's channel,
+ * and the one frame each publisher sends.
+ */
+interface Peer {
+
+    /** Connected, logged in and subscribed, with the subscription acknowledged. */
+    CompletableFuture<BenchSocket> subscriber(EventLoopGroup group, int index);
+
+    /** Connected and logged in, ready to publish. */
+    CompletableFuture<BenchSocket> publisher(EventLoopGroup group, int index);
+
+    /** The frame publisher {@code index} sends; encoded once and written as it is. */
+    byte[] publication(int index);
+
+    /** Whether binary frames from the server may pack several messages. */
+    boolean packed();
+}

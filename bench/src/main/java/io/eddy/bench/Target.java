@@ -1,0 +1,124 @@
+package io.eddy.bench;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A server the benchmark measures: how to start it and how to talk to it. */
+enum Target {
+    EDDY("Eddy"),
+    EDDY_MULTI("Eddy, multi-message frames"),
+    DEEPSTREAM("deepstream 7.0.2"),
+    SOCKETIO("socket.io 4.8.4"),
+    BARE("bare Netty forwarder");
+
+    final String label;
+
+    Target(String label) {
+        this.label = label;
+    }
+
+    static Target parse(String name) {
+        return switch (name.trim().toLowerCase()) {
+            case "eddy" -> EDDY;
+            case "eddy-multi" -> EDDY_MULTI;
+            case "deepstream" -> DEEPSTREAM;
+            case "socketio", "socket.io" -> SOCKETIO;
+            case "bare" -> BARE;
+            default -> throw new IllegalArgumentException("unknown target " + name
+                    + " (eddy, eddy-multi, deepstream, socketio, bare)");
+        };
+    }
+
+    /** A started server and the peer that speaks its protocol. */
+    record Running(ServerProcess process, Peer peer) {
+    }
+
+    Running start(Path root, Path work, int payloadBytes) throws Exception {
+        int port = ServerProcess.freePort();
+        Path dir = Files.createDirectories(work.resolve(name().toLowerCase()));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        URI ws = URI.create("ws://127.0.0.1:" + port + "/deepstream");
+        return switch (this) {
+            case EDDY, EDDY_MULTI -> {
+                List<String> cmd = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.log.category.\"io.eddy\".level=WARN",
+                        // the generator sends each publication in one burst; the limit is for abusive clients
+                        "-Deddy.connection.max-messages-per-second=0",
+                        "-jar", root.resolve("server/target/quarkus-app/quarkus-run.jar").toString()));
+                ServerProcess p = ServerProcess.start("eddy", cmd, dir,
+                        URI.create("http://127.0.0.1:" + port + "/health-check"), port);
+                yield new Running(p, new DeepstreamPeer(ws, this == EDDY_MULTI, payloadBytes));
+            }
+            case DEEPSTREAM -> {
+                Path config = dir.resolve("config.yml");
+                Files.writeString(config, deepstreamConfig(port));
+                List<String> cmd = List.of("node", root.resolve("bench/peers/node_modules/@deepstream/server/dist/bin/deepstream")
+                        .toString(), "start", "-c", config.toString());
+                ServerProcess p = ServerProcess.start("deepstream", cmd, dir,
+                        URI.create("http://127.0.0.1:" + port + "/health-check"), port);
+                yield new Running(p, new DeepstreamPeer(ws, false, payloadBytes));
+            }
+            case SOCKETIO -> {
+                List<String> cmd = List.of("node", root.resolve("bench/peers/socketio-server.js").toString(),
+                        "--port", Integer.toString(port));
+                ServerProcess p = ServerProcess.start("socketio", cmd, dir, null, port);
+                yield new Running(p, new SocketIoPeer(URI.create("ws://127.0.0.1:" + port), payloadBytes));
+            }
+            case BARE -> {
+                List<String> cmd = List.of(java, "-cp", absoluteClassPath(),
+                        BareForwarder.class.getName(), "--port", Integer.toString(port));
+                ServerProcess p = ServerProcess.start("bare", cmd, dir, null, port);
+                yield new Running(p, new BarePeer(URI.create("ws://127.0.0.1:" + port + "/"), payloadBytes));
+            }
+        };
+    }
+
+    /** The generator's own class path, usable from the server's working directory. */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            entries.add(Path.of(entry).toAbsolutePath().toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /** deepstream with nothing but the binary endpoint, open auth, no permissions, and logging off. */
+    private static String deepstreamConfig(int port) {
+        return String.join("\n",
+                "serverName: bench",
+                "showLogo: false",
+                "logLevel: OFF",
+                "logger:",
+                "  type: default",
+                "  options:",
+                "    colors: false",
+                // its default logs every delivery; the std-out logger of 7.0.2 reads the level here
+                "    logLevel: OFF",
+                "httpServer:",
+                "  type: default",
+                "  options:",
+                "    host: 127.0.0.1",
+                "    port: " + port,
+                "    healthCheckPath: /health-check",
+                "connectionEndpoints:",
+                "  - type: ws-binary",
+                "    options:",
+                "      urlPath: /deepstream",
+                "      maxMessageSize: 1048576",
+                "      outgoingBufferTimeout: 0",
+                "auth:",
+                "  - type: none",
+                "permission:",
+                "  type: none",
+                "monitoring:",
+                "  type: none",
+                "telemetry:",
+                "  type: deepstreamIO",
+                "  options:",
+                "    enabled: false",
+                "");
+    }
+}
