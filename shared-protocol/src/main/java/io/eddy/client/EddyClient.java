@@ -59,6 +59,7 @@ public final class EddyClient implements AutoCloseable {
     private final Notifier notifier;
     private final Events events;
     private final Records records;
+    private final Rpcs rpcs;
     private final ObjectMapper json;
 
     private EddyClient(ClientOptions options, RecordOptions recordOptions, EventLoopGroup group, boolean ownsGroup,
@@ -72,6 +73,9 @@ public final class EddyClient implements AutoCloseable {
         RecordTopic recordTopic = new RecordTopic(connection, options, recordOptions, notifier);
         connection.register(Topic.RECORD, recordTopic);
         this.records = new Records(recordTopic);
+        RpcTopic rpcTopic = new RpcTopic(connection, options, notifier);
+        connection.register(Topic.RPC, rpcTopic);
+        this.rpcs = new Rpcs(connection, rpcTopic, notifier);
         connection.start();
     }
 
@@ -131,6 +135,11 @@ public final class EddyClient implements AutoCloseable {
     /** Records and lists: subscribe, read, write, delete, notify, listen. */
     public Records record() {
         return records;
+    }
+
+    /** Remote procedure calls: provide, unprovide, make. */
+    public Rpcs rpc() {
+        return rpcs;
     }
 
     /**

@@ -22,7 +22,7 @@ import io.eddy.protocol.Topic;
  *     {@code INVALID_PATH} for a path that does not fit the data.</li>
  * </ul>
  */
-public final class EddyClientException extends RuntimeException {
+public class EddyClientException extends RuntimeException {
 
     private final Topic topic;
     private final String event;
