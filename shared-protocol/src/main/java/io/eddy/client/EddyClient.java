@@ -60,6 +60,7 @@ public final class EddyClient implements AutoCloseable {
     private final Events events;
     private final Records records;
     private final Rpcs rpcs;
+    private final Presence presence;
     private final ObjectMapper json;
 
     private EddyClient(ClientOptions options, RecordOptions recordOptions, EventLoopGroup group, boolean ownsGroup,
@@ -76,6 +77,9 @@ public final class EddyClient implements AutoCloseable {
         RpcTopic rpcTopic = new RpcTopic(connection, options, notifier);
         connection.register(Topic.RPC, rpcTopic);
         this.rpcs = new Rpcs(connection, rpcTopic, notifier);
+        PresenceTopic presenceTopic = new PresenceTopic(connection, options, notifier);
+        connection.register(Topic.PRESENCE, presenceTopic);
+        this.presence = new Presence(connection, presenceTopic);
         connection.start();
     }
 
@@ -140,6 +144,11 @@ public final class EddyClient implements AutoCloseable {
     /** Remote procedure calls: provide, unprovide, make. */
     public Rpcs rpc() {
         return rpcs;
+    }
+
+    /** Presence: who is online, and callbacks when users come and go. */
+    public Presence presence() {
+        return presence;
     }
 
     /**
