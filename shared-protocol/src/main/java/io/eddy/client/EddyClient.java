@@ -31,12 +31,16 @@ import java.util.function.Consumer;
  * Record doc = client.record().getRecord("doc/1");
  * doc.subscribe("title", title -> …);
  * doc.set("title", "hello");
+ * client.rpc().provide("add", (data, response) -> response.send(data.get("a").asInt() + data.get("b").asInt()));
+ * client.rpc().make("add", Map.of("a", 1, "b", 2)).thenAccept(sum -> …);
+ * client.presence().subscribe((user, online) -> …);
  * client.close();
  * </pre>
  * The client connects as soon as it is built and keeps its connection: it sends heartbeats, and after an
  * unexpected close it reconnects with a growing back-off, logs in again with the same auth data and restores every
- * subscription and listen. It stops for good on {@link #close()}, CONNECTION REJECT, TOO_MANY_AUTH_ATTEMPTS,
- * AUTHENTICATION_TIMEOUT, or when its reconnect attempts are used up (see {@link ConnectionState#isFinal()}).
+ * subscription, listen and RPC provider. It stops for good on {@link #close()}, CONNECTION REJECT,
+ * TOO_MANY_AUTH_ATTEMPTS, AUTHENTICATION_TIMEOUT, or when its reconnect attempts are used up (see
+ * {@link ConnectionState#isFinal()}).
  * <p>
  * <b>Threading.</b> Every method is thread-safe and non-blocking, but for record reads ({@link Record#get()},
  * {@link Record#version()}) called off the I/O thread, which first wait for the I/O thread to run this client's
