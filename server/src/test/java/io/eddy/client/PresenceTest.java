@@ -110,6 +110,26 @@ class PresenceTest extends ClientTestBase {
     }
 
     @Test
+    void subscriptionsMadeBeforeLoginGoOutWithTheLogin() {
+        String bob = user("bob");
+        EddyClient alice = track(builder(new ClientRecorder()).build());
+        BlockingQueue<String> everybody = new LinkedBlockingQueue<>();
+        BlockingQueue<String> ofBob = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> all = alice.presence().subscribe(recorder(everybody));
+        CompletableFuture<Void> one = alice.presence().subscribe(bob, recorder(ofBob));
+        Await.sleep(Duration.ofMillis(100));
+        assertFalse(all.isDone() || one.isDone());
+
+        assertTrue(Await.result(alice.login(Map.of("username", user("alice")))).isSuccess());
+        Await.result(all);
+        Await.result(one);
+        loggedIn(bob);
+
+        assertEquals(bob + " online", Await.next(everybody));
+        assertEquals(bob + " online", Await.next(ofBob));
+    }
+
+    @Test
     void getAllListsTheOtherUsersOnline() {
         String aliceName = user("alice");
         String bob = user("bob");

@@ -395,6 +395,23 @@ class RpcTest extends ClientTestBase {
     }
 
     @Test
+    void providesAndCallsMadeBeforeLoginGoOutWithTheLogin() {
+        EddyClient early = track(builder(new ClientRecorder()).build());
+        String name = unique("early");
+        CompletableFuture<Void> provided = early.rpc().provide(name, (data, response) -> response.send("early bird"));
+        CompletableFuture<JsonNode> ownCall = early.rpc().make(name, null);
+        Await.sleep(Duration.ofMillis(100));
+        assertFalse(provided.isDone());
+        assertFalse(ownCall.isDone());
+
+        assertTrue(Await.result(early.login(Map.of("username", "early"))).isSuccess());
+
+        Await.result(provided);
+        assertEquals("early bird", Await.result(ownCall).textValue(), "PROVIDE went out before the buffered call");
+        assertEquals("early bird", Await.result(loggedIn("requestor").rpc().make(name, null)).textValue());
+    }
+
+    @Test
     void providingANameTwiceFails() {
         EddyClient provider = loggedIn("provider");
         String name = unique("twice");
