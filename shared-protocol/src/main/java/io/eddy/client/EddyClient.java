@@ -255,19 +255,25 @@ public final class EddyClient implements AutoCloseable {
             return this;
         }
 
-        /** How long a subscribe, unsubscribe, listen or unlisten waits for its acknowledgement. Default 2 s. */
+        /**
+         * How long a subscribe, unsubscribe, listen, unlisten, RPC provide or unprovide waits for its
+         * acknowledgement, and a presence query for its answer. Default 2 s.
+         */
         public Builder subscriptionTimeout(Duration timeout) {
             this.subscriptionTimeout = positive(timeout, "subscriptionTimeout");
             return this;
         }
 
-        /** How long an emit made while offline waits to be sent. Default 2 s; zero drops offline emits. */
+        /**
+         * How long an emit, RPC call, record snapshot/head or presence query made while offline waits to be sent.
+         * Default 2 s; zero fails them at once.
+         */
         public Builder offlineBufferTimeout(Duration timeout) {
             this.offlineBufferTimeout = notNegative(timeout, "offlineBufferTimeout");
             return this;
         }
 
-        /** How many offline emits are kept at most. Default 10 000. */
+        /** How many emits, record setData writes and RPC calls made offline are kept at most, each. Default 10 000. */
         public Builder offlineBufferSize(int size) {
             if (size < 0) {
                 throw new IllegalArgumentException("offlineBufferSize must not be negative");
