@@ -40,6 +40,20 @@ import io.eddy.protocol.Topic;
  * <tr><td>RECORD</td><td>INVALID_PATH</td><td>a write whose path does not fit the data (a key on an array)</td></tr>
  * <tr><td>RECORD</td><td>RECORD_ALREADY_DESTROYED</td><td>a write without acknowledgement to a deleted record</td></tr>
  * <tr><td>RECORD</td><td>RECORD_DELETE_TIMEOUT, MESSAGE_PARSE_ERROR</td><td>the record name</td></tr>
+ * <tr><td>RPC</td><td>MESSAGE_DENIED, MESSAGE_PERMISSION_ERROR</td><td>a name this client may not provide (the
+ *     provider is removed; requests it makes fail instead)</td></tr>
+ * <tr><td>RPC</td><td>MULTIPLE_PROVIDERS, MULTIPLE_ACCEPT</td><td>the RPC name</td></tr>
+ * <tr><td>RPC</td><td>INVALID_RPC_CORRELATION_ID</td><td>the RPC name, when an answer this client gave as a
+ *     provider came after the server had ended the call (a timeout)</td></tr>
+ * <tr><td>RPC</td><td>UNKNOWN_CORRELATION_ID</td><td>an answer to a call this client does not have (any
+ *     more)</td></tr>
+ * <tr><td>RPC</td><td>ACK_TIMEOUT</td><td>the provide or unprovide that got no acknowledgement</td></tr>
+ * <tr><td>RPC</td><td>MESSAGE_PARSE_ERROR</td><td>a request whose data is not JSON (answered with
+ *     REQUEST_ERROR)</td></tr>
+ * <tr><td>PRESENCE</td><td>MESSAGE_DENIED, MESSAGE_PERMISSION_ERROR</td><td>the user of a refused subscription
+ *     (null for everybody); its callbacks are removed. Refused queries fail instead</td></tr>
+ * <tr><td>PRESENCE</td><td>MULTIPLE_SUBSCRIPTIONS</td><td>the user</td></tr>
+ * <tr><td>PRESENCE</td><td>ACK_TIMEOUT</td><td>the subscribe or unsubscribe that got no acknowledgement</td></tr>
  * <tr><td>any</td><td>UNSOLICITED_MESSAGE</td><td>a message the client did not expect</td></tr>
  * <tr><td>PARSER</td><td>the PARSER action (UNKNOWN_TOPIC …), or MESSAGE_PARSE_ERROR for an undecodable frame</td>
  *     <td>what the server or decoder said</td></tr>

@@ -31,12 +31,16 @@ import java.util.function.Consumer;
  * Record doc = client.record().getRecord("doc/1");
  * doc.subscribe("title", title -> …);
  * doc.set("title", "hello");
+ * client.rpc().provide("add", (data, response) -> response.send(data.get("a").asInt() + data.get("b").asInt()));
+ * client.rpc().make("add", Map.of("a", 1, "b", 2)).thenAccept(sum -> …);
+ * client.presence().subscribe((user, online) -> …);
  * client.close();
  * </pre>
  * The client connects as soon as it is built and keeps its connection: it sends heartbeats, and after an
  * unexpected close it reconnects with a growing back-off, logs in again with the same auth data and restores every
- * subscription and listen. It stops for good on {@link #close()}, CONNECTION REJECT, TOO_MANY_AUTH_ATTEMPTS,
- * AUTHENTICATION_TIMEOUT, or when its reconnect attempts are used up (see {@link ConnectionState#isFinal()}).
+ * subscription, listen and RPC provider. It stops for good on {@link #close()}, CONNECTION REJECT,
+ * TOO_MANY_AUTH_ATTEMPTS, AUTHENTICATION_TIMEOUT, or when its reconnect attempts are used up (see
+ * {@link ConnectionState#isFinal()}).
  * <p>
  * <b>Threading.</b> Every method is thread-safe and non-blocking, but for record reads ({@link Record#get()},
  * {@link Record#version()}) called off the I/O thread, which first wait for the I/O thread to run this client's
@@ -59,6 +63,8 @@ public final class EddyClient implements AutoCloseable {
     private final Notifier notifier;
     private final Events events;
     private final Records records;
+    private final Rpcs rpcs;
+    private final Presence presence;
     private final ObjectMapper json;
 
     private EddyClient(ClientOptions options, RecordOptions recordOptions, EventLoopGroup group, boolean ownsGroup,
@@ -72,6 +78,12 @@ public final class EddyClient implements AutoCloseable {
         RecordTopic recordTopic = new RecordTopic(connection, options, recordOptions, notifier);
         connection.register(Topic.RECORD, recordTopic);
         this.records = new Records(recordTopic);
+        RpcTopic rpcTopic = new RpcTopic(connection, options, notifier);
+        connection.register(Topic.RPC, rpcTopic);
+        this.rpcs = new Rpcs(connection, rpcTopic, notifier);
+        PresenceTopic presenceTopic = new PresenceTopic(connection, options, notifier);
+        connection.register(Topic.PRESENCE, presenceTopic);
+        this.presence = new Presence(connection, presenceTopic);
         connection.start();
     }
 
@@ -131,6 +143,16 @@ public final class EddyClient implements AutoCloseable {
     /** Records and lists: subscribe, read, write, delete, notify, listen. */
     public Records record() {
         return records;
+    }
+
+    /** Remote procedure calls: provide, unprovide, make. */
+    public Rpcs rpc() {
+        return rpcs;
+    }
+
+    /** Presence: who is online, and callbacks when users come and go. */
+    public Presence presence() {
+        return presence;
     }
 
     /**
@@ -233,19 +255,25 @@ public final class EddyClient implements AutoCloseable {
             return this;
         }
 
-        /** How long a subscribe, unsubscribe, listen or unlisten waits for its acknowledgement. Default 2 s. */
+        /**
+         * How long a subscribe, unsubscribe, listen, unlisten, RPC provide or unprovide waits for its
+         * acknowledgement, and a presence query for its answer. Default 2 s.
+         */
         public Builder subscriptionTimeout(Duration timeout) {
             this.subscriptionTimeout = positive(timeout, "subscriptionTimeout");
             return this;
         }
 
-        /** How long an emit made while offline waits to be sent. Default 2 s; zero drops offline emits. */
+        /**
+         * How long an emit, RPC call, record snapshot/head or presence query made while offline waits to be sent.
+         * Default 2 s; zero fails them at once.
+         */
         public Builder offlineBufferTimeout(Duration timeout) {
             this.offlineBufferTimeout = notNegative(timeout, "offlineBufferTimeout");
             return this;
         }
 
-        /** How many offline emits are kept at most. Default 10 000. */
+        /** How many emits, record setData writes and RPC calls made offline are kept at most, each. Default 10 000. */
         public Builder offlineBufferSize(int size) {
             if (size < 0) {
                 throw new IllegalArgumentException("offlineBufferSize must not be negative");

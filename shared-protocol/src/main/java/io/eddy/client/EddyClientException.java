@@ -19,10 +19,15 @@ import io.eddy.protocol.Topic;
  *     {@code CLIENT_OFFLINE} when a request could not reach the server or the connection dropped before its answer;
  *     {@code RESPONSE_TIMEOUT} and {@code RECORD_DELETE_TIMEOUT}; {@code RECORD_ALREADY_DESTROYED} for a deleted,
  *     discarded or refused record; {@code RECORD_DELETED} for what waited on a record that got deleted;
- *     {@code INVALID_PATH} for a path that does not fit the data.</li>
+ *     {@code INVALID_PATH} for a path that does not fit the data;</li>
+ * <li>RPC calls: an {@link RpcException} ({@code NO_RPC_PROVIDER}, {@code ACCEPT_TIMEOUT}, {@code RESPONSE_TIMEOUT},
+ *     {@code REQUEST_ERROR} with the provider's error data, {@code MESSAGE_DENIED}, {@code CLIENT_OFFLINE} …);
+ *     {@code PROVIDER_EXISTS} when this client provides the name already;</li>
+ * <li>presence queries: {@code RESPONSE_TIMEOUT} (no answer within the subscription timeout), {@code CLIENT_OFFLINE},
+ *     {@code MESSAGE_DENIED}, {@code MESSAGE_PARSE_ERROR}.</li>
  * </ul>
  */
-public final class EddyClientException extends RuntimeException {
+public class EddyClientException extends RuntimeException {
 
     private final Topic topic;
     private final String event;

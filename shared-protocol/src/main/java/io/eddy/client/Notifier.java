@@ -65,11 +65,14 @@ final class Notifier {
         }
     }
 
-    void run(String what, Runnable callback) {
+    /** Runs user code; false when it threw, which is logged. */
+    boolean run(String what, Runnable callback) {
         try {
             callback.run();
+            return true;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, what + " failed", e);
+            return false;
         }
     }
 

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -390,8 +389,7 @@ final class RecordTopic implements TopicHandler {
             result.completeExceptionally(new EddyClientException(Topic.RECORD, "CLIENT_OFFLINE", names.toString()));
             return;
         }
-        String correlationId = Long.toString(System.currentTimeMillis(), 36) + "-"
-                + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36);
+        String correlationId = CorrelationIds.unique();
         notifies.put(correlationId, result);
         connection.write(Message.of(RecordAction.NOTIFY).names(List.copyOf(names)).correlationId(correlationId));
     }
