@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,13 +35,30 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BareForwarder {
 
     /**
-     * Subscribers of one event loop; only that loop touches it. Each has an accumulation buffer: a forwarded frame is
-     * copied into it (a few dozen bytes), and the buffer goes to the socket once per event-loop turn.
+     * Subscribers of one event loop; only that loop touches it. Each has an accumulation buffer, kept in the same
+     * position of a parallel list: a forwarded frame is copied into it (a few dozen bytes), and the buffer goes to the
+     * socket once per event-loop turn.
      */
     private static final class LoopSubscribers {
         final List<Channel> channels = new ArrayList<>();
-        final Map<Channel, ByteBuf> pending = new HashMap<>();
+        final List<ByteBuf> pending = new ArrayList<>();
         boolean flushScheduled;
+
+        void add(Channel ch) {
+            channels.add(ch);
+            pending.add(null);
+        }
+
+        void remove(Channel ch) {
+            int i = channels.indexOf(ch);
+            if (i >= 0) {
+                channels.remove(i);
+                ByteBuf unsent = pending.remove(i);
+                if (unsent != null) {
+                    unsent.release();
+                }
+            }
+        }
     }
 
     private final Map<EventLoop, LoopSubscribers> byLoop = new ConcurrentHashMap<>();
@@ -88,7 +104,7 @@ public final class BareForwarder {
                 publisher = frame.content().readableBytes() == 1 && frame.content().getByte(0) == 'P';
                 if (!publisher) {
                     EventLoop loop = ctx.channel().eventLoop();
-                    byLoop.computeIfAbsent(loop, l -> new LoopSubscribers()).channels.add(ctx.channel());
+                    byLoop.computeIfAbsent(loop, l -> new LoopSubscribers()).add(ctx.channel());
                 }
                 ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'o', 'k'})));
                 return;
@@ -98,58 +114,59 @@ public final class BareForwarder {
             }
             ByteBuf content = frame.content();
             int n = content.readableBytes();
-            ByteBuf encoded = ctx.alloc().buffer(n + 10);
-            encoded.writeByte(0x82);
+            // the outgoing frame, header included, encoded once into a plain array every loop may read
+            int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
+            byte[] encoded = new byte[header + n];
+            encoded[0] = (byte) 0x82;
             if (n < 126) {
-                encoded.writeByte(n);
+                encoded[1] = (byte) n;
             } else if (n < 65536) {
-                encoded.writeByte(126).writeShort(n);
+                encoded[1] = 126;
+                encoded[2] = (byte) (n >>> 8);
+                encoded[3] = (byte) n;
             } else {
-                encoded.writeByte(127).writeLong(n);
+                encoded[1] = 127;
+                for (int i = 0; i < 8; i++) {
+                    encoded[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+                }
             }
-            encoded.writeBytes(content, content.readerIndex(), n);
+            content.getBytes(content.readerIndex(), encoded, header, n);
             for (Map.Entry<EventLoop, LoopSubscribers> e : byLoop.entrySet()) {
-                ByteBuf shared = encoded.retainedDuplicate();
-                e.getKey().execute(() -> deliver(e.getKey(), e.getValue(), shared));
+                e.getKey().execute(() -> deliver(e.getKey(), e.getValue(), encoded));
             }
-            encoded.release();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             LoopSubscribers subs = byLoop.get(ctx.channel().eventLoop());
             if (subs != null) {
-                subs.channels.remove(ctx.channel());
-                ByteBuf unsent = subs.pending.remove(ctx.channel());
-                if (unsent != null) {
-                    unsent.release();
-                }
+                subs.remove(ctx.channel());
             }
         }
     }
 
-    private static void deliver(EventLoop loop, LoopSubscribers subs, ByteBuf frame) {
-        try {
-            int size = frame.readableBytes();
-            for (Channel ch : subs.channels) {
-                ByteBuf out = subs.pending.get(ch);
-                if (out == null) {
-                    out = ch.alloc().directBuffer(Math.max(4096, size));
-                    subs.pending.put(ch, out);
-                }
-                out.writeBytes(frame, frame.readerIndex(), size);
+    private static void deliver(EventLoop loop, LoopSubscribers subs, byte[] frame) {
+        List<Channel> channels = subs.channels;
+        List<ByteBuf> pending = subs.pending;
+        for (int i = 0; i < channels.size(); i++) {
+            ByteBuf out = pending.get(i);
+            if (out == null) {
+                out = channels.get(i).alloc().directBuffer(Math.max(4096, frame.length));
+                pending.set(i, out);
             }
-        } finally {
-            frame.release();
+            out.writeBytes(frame);
         }
         if (!subs.flushScheduled) {
             subs.flushScheduled = true;
             ((SingleThreadEventLoop) loop).executeAfterEventLoopIteration(() -> {
                 subs.flushScheduled = false;
-                for (Map.Entry<Channel, ByteBuf> e : subs.pending.entrySet()) {
-                    e.getKey().writeAndFlush(e.getValue(), e.getKey().voidPromise());
+                for (int i = 0; i < channels.size(); i++) {
+                    ByteBuf out = pending.get(i);
+                    if (out != null) {
+                        pending.set(i, null);
+                        channels.get(i).writeAndFlush(out, channels.get(i).voidPromise());
+                    }
                 }
-                subs.pending.clear();
             });
         }
     }

@@ -216,6 +216,12 @@ final class BenchSocket {
         }
 
         private boolean readHeader(ByteBuf in) {
+            if (headerRead == 0 && in.readableBytes() >= 2 && (in.getByte(in.readerIndex() + 1) & 0x7F) < 126) {
+                // the common case, a small frame with its whole header at hand: no byte-by-byte state machine
+                header[0] = in.readByte();
+                header[1] = in.readByte();
+                headerRead = 2;
+            }
             while (headerRead < headerLength) {
                 if (!in.isReadable()) {
                     return false;

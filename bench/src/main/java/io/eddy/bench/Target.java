@@ -76,6 +76,16 @@ enum Target {
         };
     }
 
+    /** The peer for a server of this kind that is already running at {@code uri}. */
+    Peer peer(URI uri, int payloadBytes) {
+        return switch (this) {
+            case EDDY, DEEPSTREAM -> new DeepstreamPeer(uri, false, payloadBytes);
+            case EDDY_MULTI -> new DeepstreamPeer(uri, true, payloadBytes);
+            case SOCKETIO -> new SocketIoPeer(uri, payloadBytes);
+            case BARE -> new BarePeer(uri, payloadBytes);
+        };
+    }
+
     /** The generator's own class path, usable from the server's working directory. */
     private static String absoluteClassPath() {
         List<String> entries = new ArrayList<>();
