@@ -58,6 +58,16 @@ public final class Session {
         transport.send(frame);
     }
 
+    /** The write side, for the transport's own batch hand-over. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Sessions with the same affinity share an I/O thread; fan-outs group them by it. */
+    public int affinity() {
+        return transport.affinity();
+    }
+
     public void close(CloseReason reason) {
         closing = true;
         transport.close(reason);

@@ -6,8 +6,17 @@ package io.eddy.server.session;
  */
 public interface Transport {
 
-    /** Queues one encoded frame. Thread-safe; the array is shared with other connections and must not change. */
+    /** Queues one encoded message. Thread-safe; the array is shared with other connections and must not change. */
     void send(byte[] frame);
+
+    /**
+     * Sends one encoded message to {@code sessions[from..to)} but {@code except}: sessions whose transports share
+     * this transport's {@link #affinity}, so the hand-over to their I/O thread is one task for all of them.
+     */
+    void sendToAll(byte[] frame, Session[] sessions, int from, int to, Session except);
+
+    /** Connections with the same affinity share an I/O thread. */
+    int affinity();
 
     /** Closes the connection after every frame already queued has been written. */
     void close(CloseReason reason);

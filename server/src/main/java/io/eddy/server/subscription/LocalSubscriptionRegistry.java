@@ -2,15 +2,15 @@ package io.eddy.server.subscription;
 
 import io.eddy.server.session.Session;
 
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Subscriptions of this node. Each name maps to a copy-on-write array of sessions: a fan-out reads one volatile
- * reference and walks a plain array, with no lock, iterator or allocation per message; subscribing pays the copy.
+ * Subscriptions of this node. Each name maps to a copy-on-write array of sessions, grouped by I/O thread: a fan-out
+ * reads one volatile reference and walks a plain array, with no lock, iterator or allocation per message;
+ * subscribing pays the copy.
  */
 public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
 
@@ -22,8 +22,19 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
     @Override
     public void add(String name, Session session) {
         Session[] after = subscribers.merge(name, new Session[] {session}, (current, added) -> {
-            Session[] grown = Arrays.copyOf(current, current.length + 1);
-            grown[current.length] = session;
+            // inserted after the last session of the same affinity, keeping sessions grouped by I/O thread
+            int affinity = session.affinity();
+            int at = current.length;
+            for (int i = current.length - 1; i >= 0; i--) {
+                if (current[i].affinity() == affinity) {
+                    at = i + 1;
+                    break;
+                }
+            }
+            Session[] grown = new Session[current.length + 1];
+            System.arraycopy(current, 0, grown, 0, at);
+            grown[at] = session;
+            System.arraycopy(current, at, grown, at + 1, current.length - at);
             return grown;
         });
         if (after.length == 1) {

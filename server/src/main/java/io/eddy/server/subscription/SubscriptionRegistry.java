@@ -17,8 +17,8 @@ public interface SubscriptionRegistry {
     void remove(String name, Session session);
 
     /**
-     * The current subscribers of a name, for fan-out. The array is an immutable snapshot shared with other
-     * callers: iterate it, never modify it.
+     * The current subscribers of a name, for fan-out, grouped by {@link Session#affinity()}. The array is an
+     * immutable snapshot shared with other callers: iterate it, never modify it.
      */
     Session[] subscribers(String name);
 
@@ -29,7 +29,8 @@ public interface SubscriptionRegistry {
 
     /**
      * Sends a message to every subscriber of {@code name} except {@code except} (may be null). The message is
-     * encoded once and the same bytes go to everyone; nothing is encoded when nobody would receive it.
+     * encoded once and the same bytes go to everyone; nothing is encoded when nobody would receive it. Subscribers
+     * are kept grouped by I/O thread, so each thread gets one task per message however many subscribers it serves.
      */
     default void sendToSubscribers(String name, Message message, Session except) {
         Session[] targets = subscribers(name);
@@ -37,10 +38,17 @@ public interface SubscriptionRegistry {
             return;
         }
         byte[] frame = MessageCodec.encode(message);
-        for (Session target : targets) {
-            if (target != except) {
-                target.sendFrame(frame);
+        int from = 0;
+        while (from < targets.length) {
+            int affinity = targets[from].affinity();
+            int to = from + 1;
+            while (to < targets.length && targets[to].affinity() == affinity) {
+                to++;
             }
+            if (to - from > 1 || targets[from] != except) {
+                targets[from].transport().sendToAll(frame, targets, from, to, except);
+            }
+            from = to;
         }
     }
 

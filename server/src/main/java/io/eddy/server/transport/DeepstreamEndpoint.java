@@ -33,7 +33,7 @@ public class DeepstreamEndpoint {
     static final String PATH = "/deepstream";
     private static final Logger LOG = Logger.getLogger(DeepstreamEndpoint.class);
 
-    private final ConcurrentHashMap<EventLoop, FlushScheduler> flushers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EventLoop, LoopWriter> writers = new ConcurrentHashMap<>();
 
     @Inject
     EddyNode node;
@@ -47,9 +47,9 @@ public class DeepstreamEndpoint {
         ServerWebSocket webSocket = WebSocketChannels.webSocket(connection);
         ChannelHandlerContext context = WebSocketChannels.context(webSocket);
         EventLoop loop = context.channel().eventLoop();
-        NettyTransport transport = new NettyTransport(webSocket, context,
-                flushers.computeIfAbsent(loop, FlushScheduler::new), config.connection().maxPendingBytes(),
-                node.metrics());
+        LoopWriter writer = writers.computeIfAbsent(loop, l -> new LoopWriter(l, writers.size(), node.metrics()));
+        NettyTransport transport = new NettyTransport(webSocket, context, writer, writer.index(),
+                config.connection().maxPendingBytes(), node.metrics());
         node.protocol().open(connection.id(), transport);
     }
 

@@ -2,93 +2,136 @@ package io.eddy.server.transport;
 
 import io.eddy.server.metrics.NodeMetrics;
 import io.eddy.server.session.CloseReason;
+import io.eddy.server.session.Session;
 import io.eddy.server.session.Transport;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.VoidChannelPromise;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.VoidChannelPromise;
 import io.vertx.core.http.ServerWebSocket;
 import org.jboss.logging.Logger;
 
+import java.util.Arrays;
+
 /**
- * Writes frames straight to the connection's Netty channel, bypassing the per-message flush of the WebSocket API:
- * frames are queued here, and the connection's event loop writes the whole queue and flushes once (see
- * {@link FlushScheduler}). With multi-message frames negotiated, the queued messages are also packed into as few
- * WebSocket frames as possible.
+ * One connection's write path, straight to its Netty channel rather than through the WebSocket API, which flushes
+ * every message. Outgoing messages are framed (a 2–10 byte WebSocket header; server frames are never masked) and
+ * copied into the connection's buffer on its event loop; {@link LoopWriter} writes each buffer once per event-loop
+ * turn. With Eddy's multi-message frames granted, consecutive messages share one WebSocket frame of up to 64 KiB.
  * <p>
- * The queue is bounded by bytes, counting what Netty still holds for the socket too: a client that stops reading
- * is disconnected instead of growing the server's memory.
+ * Messages from the connection's own event loop are framed at once; messages from other threads wait in a small
+ * locked queue that the loop drains before anything newer, so one connection's messages always leave in the order
+ * they were sent. The bytes waiting for a client — in the queue, in the buffer and in Netty — are bounded: a client
+ * that does not read is dropped.
  */
 final class NettyTransport implements Transport {
 
     private static final Logger LOG = Logger.getLogger(NettyTransport.class);
-    /** Upper size of one packed multi-message frame; single messages may be larger. */
+    /**
+     * Netty's pooled allocator rather than the channel's: Vert.x gives channels an allocator whose direct buffers are
+     * not pooled, and a buffer per connection per event-loop turn would then cost a malloc and a cleaner each.
+     */
+    private static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
+    /** Upper size of one packed multi-message frame; a single larger message gets a frame of its own. */
     private static final int PACK_LIMIT = 64 * 1024;
 
     private final ServerWebSocket webSocket;
     private final ChannelHandlerContext vertxContext;
     private final Channel channel;
-    /** Shared by all writes: no promise per frame, and a write that fails on a closing socket is not reported. */
-    private final ChannelPromise writePromise;
-    private final FlushScheduler flusher;
+    private final EventLoop loop;
+    private final LoopWriter writer;
+    private final int affinity;
     private final long maxPendingBytes;
     private final NodeMetrics metrics;
+    /** Shared by all writes: no promise per write, and a failure on a closing socket is not reported. */
+    private final ChannelPromise writePromise;
 
+    // handed over by other threads, guarded by lock
     private final Object lock = new Object();
-    // guarded by lock
-    private byte[][] queue = new byte[16][];
+    private byte[][] queue = new byte[8][];
     private int queued;
     private long queuedBytes;
-    private boolean scheduled;
+    private boolean drainRequested;
     private CloseReason closeReason;
-    // only touched by the event loop
-    private byte[][] spare = new byte[16][];
-    private boolean closed;
-    private boolean multiMessageFrames;
-    /** Frames at the head of the queue that were queued before multi-message frames were granted. */
-    private int singleFrames;
+    /** Lets the loop skip the lock when nothing is queued, the common case. */
+    private volatile boolean hasQueued;
 
-    NettyTransport(ServerWebSocket webSocket, ChannelHandlerContext vertxContext, FlushScheduler flusher,
+    // confined to the event loop
+    private byte[][] spare = new byte[8][];
+    private ByteBuf out;
+    private ByteBuf pack;
+    private boolean multiMessageFrames;
+    private boolean closed;
+    boolean dirty;
+
+    NettyTransport(ServerWebSocket webSocket, ChannelHandlerContext vertxContext, LoopWriter writer, int affinity,
                    long maxPendingBytes, NodeMetrics metrics) {
         this.webSocket = webSocket;
         this.vertxContext = vertxContext;
         this.channel = vertxContext.channel();
-        this.writePromise = new VoidChannelPromise(channel, false);
-        this.flusher = flusher;
+        this.loop = channel.eventLoop();
+        this.writer = writer;
+        this.affinity = affinity;
         this.maxPendingBytes = maxPendingBytes;
         this.metrics = metrics;
+        this.writePromise = new VoidChannelPromise(channel, false);
     }
 
     @Override
     public void send(byte[] frame) {
+        if (loop.inEventLoop() && !hasQueued) {
+            append(frame);
+            return;
+        }
         boolean wake;
         synchronized (lock) {
             if (closeReason != null) {
                 return;
             }
-            if (queuedBytes + frame.length + unflushedBytes() > maxPendingBytes) {
+            if (queuedBytes + frame.length > maxPendingBytes) {
                 // drop what is queued: the client is too far behind for it to matter, and memory must come back
                 closeReason = CloseReason.SLOW_CONSUMER;
-                java.util.Arrays.fill(queue, 0, queued, null);
+                Arrays.fill(queue, 0, queued, null);
                 queued = 0;
                 queuedBytes = 0;
             } else {
                 if (queued == queue.length) {
-                    queue = java.util.Arrays.copyOf(queue, queued * 2);
+                    queue = Arrays.copyOf(queue, queued * 2);
                 }
                 queue[queued++] = frame;
                 queuedBytes += frame.length;
             }
-            wake = !scheduled;
-            scheduled = true;
+            hasQueued = true;
+            wake = !drainRequested;
+            drainRequested = true;
         }
         if (wake) {
-            flusher.schedule(this);
+            writer.requestDrain(this);
         }
+    }
+
+    @Override
+    public void sendToAll(byte[] frame, Session[] sessions, int from, int to, Session except) {
+        writer.queuedDeliveries.incrementAndGet();
+        loop.execute(() -> {
+            writer.queuedDeliveries.decrementAndGet();
+            for (int i = from; i < to; i++) {
+                Session s = sessions[i];
+                if (s != except) {
+                    ((NettyTransport) s.transport()).deliver(frame);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int affinity() {
+        return affinity;
     }
 
     @Override
@@ -99,27 +142,27 @@ final class NettyTransport implements Transport {
                 return;
             }
             closeReason = reason;
-            wake = !scheduled;
-            scheduled = true;
+            hasQueued = true;
+            wake = !drainRequested;
+            drainRequested = true;
         }
         if (wake) {
-            flusher.schedule(this);
+            writer.requestDrain(this);
         }
     }
 
     @Override
     public void execute(Runnable task) {
-        channel.eventLoop().execute(task);
+        loop.execute(task);
     }
 
+    /** On the loop: what was queued before (ACCEPT among it) still leaves one message per frame. */
     @Override
     public void enableMultiMessageFrames() {
-        synchronized (lock) {
-            // what is queued already (ACCEPT itself, and replies before it) goes out the standard way: the client
-            // reads one message per frame until it has seen the grant
-            multiMessageFrames = true;
-            singleFrames = queued;
+        if (hasQueued) {
+            drainQueue();
         }
+        multiMessageFrames = true;
     }
 
     @Override
@@ -127,77 +170,146 @@ final class NettyTransport implements Transport {
         return String.valueOf(webSocket.remoteAddress());
     }
 
-    /** Runs on the channel's event loop. */
-    void drain() {
+    /** On the loop: one frame of a fan-out, after anything queued for this connection earlier. */
+    private void deliver(byte[] frame) {
+        if (hasQueued) {
+            drainQueue();
+        }
+        append(frame);
+    }
+
+    /** On the loop: moves queued frames into the buffer, then carries out a requested close. */
+    void drainQueue() {
         byte[][] batch;
         int count;
-        int singles;
         CloseReason close;
         synchronized (lock) {
             batch = queue;
             count = queued;
-            singles = multiMessageFrames ? singleFrames : count;
-            singleFrames = 0;
             queue = spare;
             queued = 0;
             queuedBytes = 0;
-            scheduled = false;
+            drainRequested = false;
+            hasQueued = false;
             close = closeReason;
         }
         spare = batch;
-        if (!closed && !channel.isActive()) {
-            closed = true; // the client went away; the close callback cleans up the session
+        for (int i = 0; i < count; i++) {
+            append(batch[i]);
         }
+        Arrays.fill(batch, 0, count, null);
+        if (close != null && !closed) {
+            flushOut();
+            shutDown(close);
+        }
+    }
+
+    /** On the loop: frames one message into the outgoing buffer. */
+    private void append(byte[] message) {
         if (closed) {
-            java.util.Arrays.fill(batch, 0, count, null);
             return;
         }
-        if (count > 0) {
-            for (int i = 0; i < singles; i++) {
-                channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(batch[i])), writePromise);
-            }
-            if (singles < count) {
-                writePacked(batch, singles, count);
-            }
-            java.util.Arrays.fill(batch, 0, count, null);
-            channel.flush();
-            metrics.messagesSent.add(count);
+        if (!channel.isActive()) {
+            closed = true; // the client went away; the close callback cleans up the session
+            release();
+            return;
         }
-        if (close != null) {
-            closed = true;
-            if (close == CloseReason.SLOW_CONSUMER) {
-                metrics.slowConsumerDisconnects.increment();
-                LOG.warnf("disconnecting slow client at %s: more than %d bytes waiting", remoteAddress(), maxPendingBytes);
-                // a close frame would queue behind the data the client is not reading, and the closing handshake
-                // would hold that memory until it timed out: drop the connection at once instead
-                // (closing from Vert.x's handler context skips Vert.x's own graceful close, which would wait too)
-                vertxContext.close();
-            } else {
-                webSocket.close((short) close.code(), close.text());
+        int length = message.length;
+        if (buffered() + unflushedBytes() + length > maxPendingBytes) {
+            shutDown(CloseReason.SLOW_CONSUMER);
+            return;
+        }
+        if (multiMessageFrames) {
+            if (pack == null) {
+                pack = ALLOCATOR.directBuffer(Math.min(PACK_LIMIT, Math.max(256, length)));
+            } else if (pack.readableBytes() + length > PACK_LIMIT) {
+                closePackedFrame();
             }
+            pack.writeBytes(message);
+        } else {
+            ByteBuf buffer = out();
+            writeHeader(buffer, length);
+            buffer.writeBytes(message);
+        }
+        writer.dirty(this, 1);
+    }
+
+    /** On the loop, once per event-loop turn: hands the buffer to the socket. */
+    void flushOut() {
+        if (closed) {
+            return;
+        }
+        if (pack != null && pack.isReadable()) {
+            closePackedFrame();
+        }
+        if (out != null && out.isReadable()) {
+            ByteBuf buffer = out;
+            out = null;
+            vertxContext.write(buffer, writePromise);
+            vertxContext.flush();
         }
     }
 
-    private void writePacked(byte[][] batch, int from, int count) {
-        int i = from;
-        while (i < count) {
-            int size = batch[i].length;
-            int end = i + 1;
-            while (end < count && size + batch[end].length <= PACK_LIMIT) {
-                size += batch[end++].length;
-            }
-            ByteBuf packed = channel.alloc().buffer(size);
-            for (int j = i; j < end; j++) {
-                packed.writeBytes(batch[j]);
-            }
-            channel.write(new BinaryWebSocketFrame(packed), writePromise);
-            i = end;
+    private void closePackedFrame() {
+        ByteBuf buffer = out();
+        writeHeader(buffer, pack.readableBytes());
+        buffer.writeBytes(pack);
+        pack.clear();
+    }
+
+    private ByteBuf out() {
+        if (out == null) {
+            out = ALLOCATOR.directBuffer(1024);
+        }
+        return out;
+    }
+
+    private static void writeHeader(ByteBuf buffer, int length) {
+        buffer.writeByte(0x82); // FIN, binary
+        if (length < 126) {
+            buffer.writeByte(length);
+        } else if (length < 65536) {
+            buffer.writeByte(126);
+            buffer.writeShort(length);
+        } else {
+            buffer.writeByte(127);
+            buffer.writeLong(length);
         }
     }
 
-    /** What Netty holds for the socket but has not written yet; read without the event loop, so approximate. */
+    private long buffered() {
+        return (out == null ? 0 : out.readableBytes()) + (pack == null ? 0 : pack.readableBytes());
+    }
+
+    /** What Netty holds for the socket but could not write yet; read on the loop, so exact. */
     private long unflushedBytes() {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    private void shutDown(CloseReason reason) {
+        closed = true;
+        release();
+        if (reason == CloseReason.SLOW_CONSUMER) {
+            metrics.slowConsumerDisconnects.increment();
+            LOG.warnf("disconnecting slow client at %s: more than %d bytes waiting", remoteAddress(), maxPendingBytes);
+            // a close frame would queue behind the data the client is not reading, and the closing handshake would
+            // hold that memory until it timed out: drop the connection at once instead (closing from Vert.x's
+            // handler context skips Vert.x's own graceful close, which would wait too)
+            vertxContext.close();
+        } else if (channel.isActive()) {
+            webSocket.close((short) reason.code(), reason.text());
+        }
+    }
+
+    private void release() {
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        if (pack != null) {
+            pack.release();
+            pack = null;
+        }
     }
 }
