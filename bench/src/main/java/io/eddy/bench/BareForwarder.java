@@ -2,6 +2,7 @@ package io.eddy.bench;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The practical limit: a Netty WebSocket server that does nothing but forward each publisher frame to every
  * subscriber, the way a fast fan-out must — the outgoing frame encoded once, one task per event loop per frame (not
- * one per subscriber), each subscriber's frames gathered in one buffer, and one write and flush per connection per
- * event-loop turn. No protocol, no login, no subscriptions by name.
+ * one per subscriber), each subscriber's frames gathered in one buffer, and one write and flush per connection once
+ * the frames queued for its loop are through. No protocol, no login, no subscriptions by name.
  * {@code java -cp … io.eddy.bench.BareForwarder --port 6030}
  */
 public final class BareForwarder {
@@ -42,7 +43,9 @@ public final class BareForwarder {
     private static final class LoopSubscribers {
         final List<Channel> channels = new ArrayList<>();
         final List<ByteBuf> pending = new ArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
         boolean flushScheduled;
+        int deferrals;
 
         void add(Channel ch) {
             channels.add(ch);
@@ -132,6 +135,7 @@ public final class BareForwarder {
             }
             content.getBytes(content.readerIndex(), encoded, header, n);
             for (Map.Entry<EventLoop, LoopSubscribers> e : byLoop.entrySet()) {
+                e.getValue().queued.incrementAndGet();
                 e.getKey().execute(() -> deliver(e.getKey(), e.getValue(), encoded));
             }
         }
@@ -146,28 +150,40 @@ public final class BareForwarder {
     }
 
     private static void deliver(EventLoop loop, LoopSubscribers subs, byte[] frame) {
+        subs.queued.decrementAndGet();
         List<Channel> channels = subs.channels;
         List<ByteBuf> pending = subs.pending;
         for (int i = 0; i < channels.size(); i++) {
             ByteBuf out = pending.get(i);
             if (out == null) {
-                out = channels.get(i).alloc().directBuffer(Math.max(4096, frame.length));
+                out = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(4096, frame.length));
                 pending.set(i, out);
             }
             out.writeBytes(frame);
         }
         if (!subs.flushScheduled) {
             subs.flushScheduled = true;
-            ((SingleThreadEventLoop) loop).executeAfterEventLoopIteration(() -> {
-                subs.flushScheduled = false;
-                for (int i = 0; i < channels.size(); i++) {
-                    ByteBuf out = pending.get(i);
-                    if (out != null) {
-                        pending.set(i, null);
-                        channels.get(i).writeAndFlush(out, channels.get(i).voidPromise());
-                    }
-                }
-            });
+            ((SingleThreadEventLoop) loop).executeAfterEventLoopIteration(() -> flush(loop, subs));
+        }
+    }
+
+    /** Once the frames queued for this loop are copied (a bounded number of times deferred), one write per socket. */
+    private static void flush(EventLoop loop, LoopSubscribers subs) {
+        if (subs.queued.get() > 0 && subs.deferrals < 32) {
+            subs.deferrals++;
+            loop.execute(() -> flush(loop, subs));
+            return;
+        }
+        subs.deferrals = 0;
+        subs.flushScheduled = false;
+        List<Channel> channels = subs.channels;
+        List<ByteBuf> pending = subs.pending;
+        for (int i = 0; i < channels.size(); i++) {
+            ByteBuf out = pending.get(i);
+            if (out != null) {
+                pending.set(i, null);
+                channels.get(i).writeAndFlush(out, channels.get(i).voidPromise());
+            }
         }
     }
 }
