@@ -126,12 +126,18 @@ final class BenchSocket {
         channel.writeAndFlush(Unpooled.wrappedBuffer(frame), channel.voidPromise());
     }
 
-    /** Switches from handing over messages to counting them; {@code packed}: binary frames hold delimited messages. */
-    void counting(Counter counter, boolean packed) {
+    /**
+     * Switches from handing over messages to counting them; {@code packed}: binary frames hold delimited messages.
+     * Completes once the switch has happened on the socket's event loop.
+     */
+    CompletableFuture<Void> counting(Counter counter, boolean packed) {
+        CompletableFuture<Void> switched = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
             parser.packed = packed;
             parser.counter = counter;
+            switched.complete(null);
         });
+        return switched;
     }
 
     /** Back to handing over whole messages. */

@@ -137,9 +137,13 @@ public final class FanOutBenchmark {
         CompletableFuture<Long>[] done = new CompletableFuture[1];
         List<BenchSocket> subscribers = open(row.subscribers(), i -> peer.subscriber(group, i));
         List<BenchSocket> publishers = open(row.publishers(), i -> peer.publisher(group, i));
+        List<int[]> counts = new ArrayList<>();
+        List<CompletableFuture<Void>> switched = new ArrayList<>();
         try {
             for (BenchSocket s : subscribers) {
-                s.counting(new BenchSocket.Counter() {
+                int[] mine = new int[1];
+                counts.add(mine);
+                switched.add(s.counting(new BenchSocket.Counter() {
                     private int seen = -1;
                     private int got;
 
@@ -151,6 +155,7 @@ public final class FanOutBenchmark {
                             got = 0;
                         }
                         got += messages;
+                        mine[0] = got;
                         if (got == row.publishers()) {
                             received.addAndGet(got);
                             if (complete.incrementAndGet() == row.subscribers()) {
@@ -158,14 +163,14 @@ public final class FanOutBenchmark {
                             }
                         }
                     }
-                }, peer.packed());
+                }, peer.packed()));
             }
+            CompletableFuture.allOf(switched.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             // publishers grouped by event loop: one task per loop writes all of its publishers, then flushes them
             Map<EventLoop, List<Integer>> byLoop = new HashMap<>();
             for (int i = 0; i < publishers.size(); i++) {
                 byLoop.computeIfAbsent(publishers.get(i).channel().eventLoop(), l -> new ArrayList<>()).add(i);
             }
-            Thread.sleep(200); // counting mode is switched on each socket's own loop
             long[] measured = new long[reps];
             for (int rep = 0; rep < warmup + reps; rep++) {
                 received.set(0);
@@ -187,8 +192,10 @@ public final class FanOutBenchmark {
                 try {
                     end = done[0].get(capNanos, TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
+                    java.util.IntSummaryStatistics got = counts.stream().mapToInt(c -> c[0]).summaryStatistics();
                     return new Result(target, row, new long[0], complete.get() + " of " + row.subscribers()
-                            + " subscribers had everything after " + TimeUnit.NANOSECONDS.toSeconds(capNanos) + " s");
+                            + " subscribers had everything after " + TimeUnit.NANOSECONDS.toSeconds(capNanos) + " s"
+                            + " (messages per subscriber: min " + got.getMin() + ", max " + got.getMax() + ")");
                 }
                 if (rep >= warmup) {
                     measured[rep - warmup] = end - start;

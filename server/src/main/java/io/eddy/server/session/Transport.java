@@ -10,10 +10,10 @@ public interface Transport {
     void send(byte[] frame);
 
     /**
-     * Sends one encoded message to {@code sessions[from..to)} but {@code except}: sessions whose transports share
-     * this transport's {@link #affinity}, so the hand-over to their I/O thread is one task for all of them.
+     * Sends one encoded message to {@code targets[from..to)} but {@code except}: transports that share this one's
+     * {@link #affinity}, so the hand-over to their I/O thread is one task for all of them.
      */
-    void sendToAll(byte[] frame, Session[] sessions, int from, int to, Session except);
+    void sendToAll(byte[] frame, Transport[] targets, int from, int to, Transport except);
 
     /** Connections with the same affinity share an I/O thread. */
     int affinity();

@@ -1,6 +1,9 @@
 package io.eddy.server.subscription;
 
+import io.eddy.protocol.Message;
+import io.eddy.protocol.codec.MessageCodec;
 import io.eddy.server.session.Session;
+import io.eddy.server.session.Transport;
 
 import java.util.Collection;
 import java.util.List;
@@ -8,36 +11,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Subscriptions of this node. Each name maps to a copy-on-write array of sessions, grouped by I/O thread: a fan-out
- * reads one volatile reference and walks a plain array, with no lock, iterator or allocation per message;
- * subscribing pays the copy.
+ * Subscriptions of this node. Each name maps to copy-on-write arrays of its sessions and their transports, grouped by
+ * I/O thread: a fan-out reads one volatile reference, walks plain arrays and hands each I/O thread one task, with no
+ * lock, iterator or allocation per subscriber; subscribing pays the copy. The transports are kept beside the sessions
+ * so the per-subscriber work of a fan-out touches one object, not two.
  */
 public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
 
     private static final Session[] NONE = new Session[0];
 
-    private final ConcurrentHashMap<String, Session[]> subscribers = new ConcurrentHashMap<>();
+    private record Subscribers(Session[] sessions, Transport[] transports) {
+    }
+
+    private final ConcurrentHashMap<String, Subscribers> subscribers = new ConcurrentHashMap<>();
     private final List<SubscriptionObserver> observers = new CopyOnWriteArrayList<>();
 
     @Override
     public void add(String name, Session session) {
-        Session[] after = subscribers.merge(name, new Session[] {session}, (current, added) -> {
-            // inserted after the last session of the same affinity, keeping sessions grouped by I/O thread
-            int affinity = session.affinity();
-            int at = current.length;
-            for (int i = current.length - 1; i >= 0; i--) {
-                if (current[i].affinity() == affinity) {
-                    at = i + 1;
-                    break;
-                }
-            }
-            Session[] grown = new Session[current.length + 1];
-            System.arraycopy(current, 0, grown, 0, at);
-            grown[at] = session;
-            System.arraycopy(current, at, grown, at + 1, current.length - at);
-            return grown;
-        });
-        if (after.length == 1) {
+        Subscribers after = subscribers.merge(name,
+                new Subscribers(new Session[] {session}, new Transport[] {session.transport()}),
+                (current, added) -> with(current, session));
+        if (after.sessions().length == 1) {
             for (SubscriptionObserver o : observers) {
                 o.onFirstSubscriber(name);
             }
@@ -48,18 +42,15 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
     public void remove(String name, Session session) {
         boolean[] emptied = {false};
         subscribers.computeIfPresent(name, (n, current) -> {
-            int i = indexOf(current, session);
+            int i = indexOf(current.sessions(), session);
             if (i < 0) {
                 return current;
             }
-            if (current.length == 1) {
+            if (current.sessions().length == 1) {
                 emptied[0] = true;
                 return null;
             }
-            Session[] shrunk = new Session[current.length - 1];
-            System.arraycopy(current, 0, shrunk, 0, i);
-            System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
-            return shrunk;
+            return without(current, i);
         });
         if (emptied[0]) {
             for (SubscriptionObserver o : observers) {
@@ -70,8 +61,34 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
 
     @Override
     public Session[] subscribers(String name) {
-        Session[] s = subscribers.get(name);
-        return s == null ? NONE : s;
+        Subscribers s = subscribers.get(name);
+        return s == null ? NONE : s.sessions();
+    }
+
+    @Override
+    public void sendToSubscribers(String name, Message message, Session except) {
+        Subscribers s = subscribers.get(name);
+        if (s == null) {
+            return;
+        }
+        Transport[] targets = s.transports();
+        Transport skip = except == null ? null : except.transport();
+        if (targets.length == 1 && targets[0] == skip) {
+            return;
+        }
+        byte[] frame = MessageCodec.encode(message);
+        int from = 0;
+        while (from < targets.length) {
+            int affinity = targets[from].affinity();
+            int to = from + 1;
+            while (to < targets.length && targets[to].affinity() == affinity) {
+                to++;
+            }
+            if (to - from > 1 || targets[from] != skip) {
+                targets[from].sendToAll(frame, targets, from, to, skip);
+            }
+            from = to;
+        }
     }
 
     @Override
@@ -87,6 +104,39 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
     @Override
     public void addObserver(SubscriptionObserver observer) {
         observers.add(observer);
+    }
+
+    /** Inserted after the last session of the same affinity, keeping sessions grouped by I/O thread. */
+    private static Subscribers with(Subscribers current, Session session) {
+        Session[] sessions = current.sessions();
+        int affinity = session.affinity();
+        int at = sessions.length;
+        for (int i = sessions.length - 1; i >= 0; i--) {
+            if (sessions[i].affinity() == affinity) {
+                at = i + 1;
+                break;
+            }
+        }
+        Session[] grownSessions = new Session[sessions.length + 1];
+        Transport[] grownTransports = new Transport[sessions.length + 1];
+        System.arraycopy(sessions, 0, grownSessions, 0, at);
+        System.arraycopy(current.transports(), 0, grownTransports, 0, at);
+        grownSessions[at] = session;
+        grownTransports[at] = session.transport();
+        System.arraycopy(sessions, at, grownSessions, at + 1, sessions.length - at);
+        System.arraycopy(current.transports(), at, grownTransports, at + 1, sessions.length - at);
+        return new Subscribers(grownSessions, grownTransports);
+    }
+
+    private static Subscribers without(Subscribers current, int i) {
+        int n = current.sessions().length;
+        Session[] sessions = new Session[n - 1];
+        Transport[] transports = new Transport[n - 1];
+        System.arraycopy(current.sessions(), 0, sessions, 0, i);
+        System.arraycopy(current.sessions(), i + 1, sessions, i, n - i - 1);
+        System.arraycopy(current.transports(), 0, transports, 0, i);
+        System.arraycopy(current.transports(), i + 1, transports, i, n - i - 1);
+        return new Subscribers(sessions, transports);
     }
 
     private static int indexOf(Session[] sessions, Session session) {

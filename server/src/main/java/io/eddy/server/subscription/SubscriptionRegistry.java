@@ -1,7 +1,6 @@
 package io.eddy.server.subscription;
 
 import io.eddy.protocol.Message;
-import io.eddy.protocol.codec.MessageCodec;
 import io.eddy.server.session.Session;
 
 import java.util.Collection;
@@ -29,28 +28,9 @@ public interface SubscriptionRegistry {
 
     /**
      * Sends a message to every subscriber of {@code name} except {@code except} (may be null). The message is
-     * encoded once and the same bytes go to everyone; nothing is encoded when nobody would receive it. Subscribers
-     * are kept grouped by I/O thread, so each thread gets one task per message however many subscribers it serves.
+     * encoded once and the same bytes go to everyone; nothing is encoded when nobody would receive it.
      */
-    default void sendToSubscribers(String name, Message message, Session except) {
-        Session[] targets = subscribers(name);
-        if (targets.length == 0 || (targets.length == 1 && targets[0] == except)) {
-            return;
-        }
-        byte[] frame = MessageCodec.encode(message);
-        int from = 0;
-        while (from < targets.length) {
-            int affinity = targets[from].affinity();
-            int to = from + 1;
-            while (to < targets.length && targets[to].affinity() == affinity) {
-                to++;
-            }
-            if (to - from > 1 || targets[from] != except) {
-                targets[from].transport().sendToAll(frame, targets, from, to, except);
-            }
-            from = to;
-        }
-    }
+    void sendToSubscribers(String name, Message message, Session except);
 
     /** Observers hear about first subscribers and last unsubscriptions, after the change and outside any lock. */
     void addObserver(SubscriptionObserver observer);

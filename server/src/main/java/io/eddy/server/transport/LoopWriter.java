@@ -54,9 +54,8 @@ final class LoopWriter {
         return index;
     }
 
-    /** Called on the loop after a connection's buffer received frames. */
-    void dirty(NettyTransport transport, int frames) {
-        messages += frames;
+    /** Called on the loop after a connection's buffer received a message. */
+    void dirty(NettyTransport transport) {
         if (!transport.dirty) {
             transport.dirty = true;
             dirty.add(transport);
@@ -65,6 +64,11 @@ final class LoopWriter {
             flushScheduled = true;
             loop.executeAfterEventLoopIteration(flushAll);
         }
+    }
+
+    /** Counts delivered messages for the metrics, added up once per flush. */
+    void delivered(int count) {
+        messages += count;
     }
 
     /** Any thread: the connection has queued frames (or a close) for the loop to pick up. */

@@ -2,10 +2,8 @@ package io.eddy.server.transport;
 
 import io.eddy.server.metrics.NodeMetrics;
 import io.eddy.server.session.CloseReason;
-import io.eddy.server.session.Session;
 import io.eddy.server.session.Transport;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,13 +30,12 @@ import java.util.Arrays;
 final class NettyTransport implements Transport {
 
     private static final Logger LOG = Logger.getLogger(NettyTransport.class);
-    /**
-     * Netty's pooled allocator rather than the channel's: Vert.x gives channels an allocator whose direct buffers are
-     * not pooled, and a buffer per connection per event-loop turn would then cost a malloc and a cleaner each.
-     */
-    private static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
     /** Upper size of one packed multi-message frame; a single larger message gets a frame of its own. */
-    private static final int PACK_LIMIT = 64 * 1024;
+    private static final int PACK_LIMIT = 16 * 1024;
+    /** Largest first size of an outgoing buffer; it is sized from what the previous flush carried. */
+    private static final int CHUNK = 64 * 1024;
+    /** Bytes per direct buffer handed to the socket: below the 64 KiB chunks Quarkus gives Netty's pool. */
+    private static final int DIRECT_SLICE = 32 * 1024;
 
     private final ServerWebSocket webSocket;
     private final ChannelHandlerContext vertxContext;
@@ -63,8 +60,12 @@ final class NettyTransport implements Transport {
 
     // confined to the event loop
     private byte[][] spare = new byte[8][];
-    private ByteBuf out;
-    private ByteBuf pack;
+    /** Framed bytes waiting for the next flush; a plain array keeps a delivery to one object and one copy. */
+    private byte[] out;
+    private int outLength;
+    /** Start of the open packed frame in {@code out} (multi-message frames), or -1. */
+    private int packStart = -1;
+    private int lastFlush = 256;
     private boolean multiMessageFrames;
     private boolean closed;
     boolean dirty;
@@ -85,7 +86,12 @@ final class NettyTransport implements Transport {
     @Override
     public void send(byte[] frame) {
         if (loop.inEventLoop() && !hasQueued) {
-            append(frame);
+            try {
+                append(frame);
+                writer.delivered(1);
+            } catch (SlowConsumer dropped) {
+                // closed
+            }
             return;
         }
         boolean wake;
@@ -116,16 +122,17 @@ final class NettyTransport implements Transport {
     }
 
     @Override
-    public void sendToAll(byte[] frame, Session[] sessions, int from, int to, Session except) {
+    public void sendToAll(byte[] frame, Transport[] targets, int from, int to, Transport except) {
         writer.queuedDeliveries.incrementAndGet();
         loop.execute(() -> {
             writer.queuedDeliveries.decrementAndGet();
             for (int i = from; i < to; i++) {
-                Session s = sessions[i];
-                if (s != except) {
-                    ((NettyTransport) s.transport()).deliver(frame);
+                Transport t = targets[i];
+                if (t != except) {
+                    ((NettyTransport) t).deliver(frame);
                 }
             }
+            writer.delivered(to - from);
         });
     }
 
@@ -172,10 +179,14 @@ final class NettyTransport implements Transport {
 
     /** On the loop: one frame of a fan-out, after anything queued for this connection earlier. */
     private void deliver(byte[] frame) {
-        if (hasQueued) {
-            drainQueue();
+        try {
+            if (hasQueued) {
+                drainQueue();
+            }
+            append(frame);
+        } catch (SlowConsumer dropped) {
+            // the connection is closed; the rest of the fan-out carries on
         }
-        append(frame);
     }
 
     /** On the loop: moves queued frames into the buffer, then carries out a requested close. */
@@ -194,8 +205,13 @@ final class NettyTransport implements Transport {
             close = closeReason;
         }
         spare = batch;
-        for (int i = 0; i < count; i++) {
-            append(batch[i]);
+        writer.delivered(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                append(batch[i]);
+            }
+        } catch (SlowConsumer dropped) {
+            // closed; what is left of the batch goes nowhere
         }
         Arrays.fill(batch, 0, count, null);
         if (close != null && !closed) {
@@ -209,82 +225,118 @@ final class NettyTransport implements Transport {
         if (closed) {
             return;
         }
-        if (!channel.isActive()) {
-            closed = true; // the client went away; the close callback cleans up the session
-            release();
+        int length = message.length;
+        if (multiMessageFrames && length <= PACK_LIMIT) {
+            if (packStart >= 0 && outLength - packStart - 4 + length > PACK_LIMIT) {
+                closePackedFrame();
+            }
+            if (packStart < 0) {
+                ensure(4 + length);
+                packStart = outLength;
+                outLength += 4; // room for the frame header, filled in when the frame closes
+            } else {
+                ensure(length);
+            }
+        } else {
+            if (packStart >= 0) {
+                closePackedFrame();
+            }
+            ensure(10 + length);
+            outLength = writeHeader(out, outLength, length);
+        }
+        System.arraycopy(message, 0, out, outLength, length);
+        outLength += length;
+        writer.dirty(this);
+    }
+
+    /** On the loop, once the deliveries of a turn are through: hands the buffer to the socket. */
+    void flushOut() {
+        if (closed || out == null || outLength == 0) {
             return;
         }
-        int length = message.length;
-        if (buffered() + unflushedBytes() + length > maxPendingBytes) {
+        if (!channel.isActive()) {
+            closed = true; // the client went away; the close callback cleans up the session
+            out = null;
+            return;
+        }
+        if (packStart >= 0) {
+            closePackedFrame();
+        }
+        if (outLength + unflushedBytes() > maxPendingBytes) {
             shutDown(CloseReason.SLOW_CONSUMER);
             return;
         }
-        if (multiMessageFrames) {
-            if (pack == null) {
-                pack = ALLOCATOR.directBuffer(Math.min(PACK_LIMIT, Math.max(256, length)));
-            } else if (pack.readableBytes() + length > PACK_LIMIT) {
-                closePackedFrame();
-            }
-            pack.writeBytes(message);
-        } else {
-            ByteBuf buffer = out();
-            writeHeader(buffer, length);
-            buffer.writeBytes(message);
+        // copied into pooled direct buffers (the socket needs direct memory anyway), so the array can be reused:
+        // no garbage per flush; slices stay under Netty's pooled chunk size
+        for (int at = 0; at < outLength; at += DIRECT_SLICE) {
+            int n = Math.min(DIRECT_SLICE, outLength - at);
+            ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(n);
+            direct.writeBytes(out, at, n);
+            vertxContext.write(direct, writePromise);
         }
-        writer.dirty(this, 1);
+        vertxContext.flush();
+        if (out.length > 4 * Math.max(outLength, 1024)) {
+            out = null; // a burst is over: give the large array back
+        }
+        lastFlush = outLength;
+        outLength = 0;
     }
 
-    /** On the loop, once per event-loop turn: hands the buffer to the socket. */
-    void flushOut() {
-        if (closed) {
-            return;
-        }
-        if (pack != null && pack.isReadable()) {
-            closePackedFrame();
-        }
-        if (out != null && out.isReadable()) {
-            ByteBuf buffer = out;
-            out = null;
-            vertxContext.write(buffer, writePromise);
-            vertxContext.flush();
-        }
-    }
-
+    /** Writes the header of the open packed frame into the room reserved for it. */
     private void closePackedFrame() {
-        ByteBuf buffer = out();
-        writeHeader(buffer, pack.readableBytes());
-        buffer.writeBytes(pack);
-        pack.clear();
+        int payload = outLength - packStart - 4;
+        if (payload < 126) {
+            // minimal length encoding: a two-byte header, so the payload moves down by two
+            System.arraycopy(out, packStart + 4, out, packStart + 2, payload);
+            outLength -= 2;
+        }
+        writeHeader(out, packStart, payload);
+        packStart = -1;
     }
 
-    private ByteBuf out() {
+    /** Makes room for {@code bytes} more; a buffer that would outgrow the pending limit means a client too slow. */
+    private void ensure(int bytes) {
         if (out == null) {
-            out = ALLOCATOR.directBuffer(1024);
+            out = new byte[Math.max(bytes, Math.min(lastFlush + lastFlush / 2, CHUNK))];
+        } else if (outLength + bytes > out.length) {
+            long wanted = Math.max((long) out.length * 2, (long) outLength + bytes);
+            if (wanted > maxPendingBytes) {
+                shutDown(CloseReason.SLOW_CONSUMER);
+                throw new SlowConsumer();
+            }
+            out = Arrays.copyOf(out, (int) wanted);
         }
-        return out;
     }
 
-    private static void writeHeader(ByteBuf buffer, int length) {
-        buffer.writeByte(0x82); // FIN, binary
+    /** Writes a server frame header (FIN, binary, never masked) at {@code at}; returns the position after it. */
+    private static int writeHeader(byte[] buffer, int at, int length) {
+        buffer[at++] = (byte) 0x82;
         if (length < 126) {
-            buffer.writeByte(length);
+            buffer[at++] = (byte) length;
         } else if (length < 65536) {
-            buffer.writeByte(126);
-            buffer.writeShort(length);
+            buffer[at++] = 126;
+            buffer[at++] = (byte) (length >>> 8);
+            buffer[at++] = (byte) length;
         } else {
-            buffer.writeByte(127);
-            buffer.writeLong(length);
+            buffer[at++] = 127;
+            for (int i = 7; i >= 0; i--) {
+                buffer[at++] = (byte) ((long) length >>> (8 * i));
+            }
         }
-    }
-
-    private long buffered() {
-        return (out == null ? 0 : out.readableBytes()) + (pack == null ? 0 : pack.readableBytes());
+        return at;
     }
 
     /** What Netty holds for the socket but could not write yet; read on the loop, so exact. */
     private long unflushedBytes() {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    /** Ends an append that found the client too slow; caught where the append started. */
+    private static final class SlowConsumer extends RuntimeException {
+        SlowConsumer() {
+            super(null, null, false, false);
+        }
     }
 
     private void shutDown(CloseReason reason) {
@@ -303,13 +355,8 @@ final class NettyTransport implements Transport {
     }
 
     private void release() {
-        if (out != null) {
-            out.release();
-            out = null;
-        }
-        if (pack != null) {
-            pack.release();
-            pack = null;
-        }
+        out = null;
+        outLength = 0;
+        packStart = -1;
     }
 }
