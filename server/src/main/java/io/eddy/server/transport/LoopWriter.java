@@ -7,8 +7,6 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,9 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that a burst of publications leaves in a few large writes instead of one write per message and connection. Idle,
  * a connection gets its frame at once; under load it gets many per write syscall.
  * <p>
- * Other threads hand work over with one task per event loop, not one per connection: {@link #requestDrain} for a
- * connection's queued point-to-point frames, {@link NettyTransport#sendToAll} for a fan-out to all subscribers of
- * this loop.
+ * A fan-out hands this loop one task for all of its subscribers ({@link NettyTransport#sendToAll}), not one per
+ * connection.
  */
 final class LoopWriter {
 
@@ -35,10 +32,6 @@ final class LoopWriter {
     private boolean flushScheduled;
     private long messages;
     private final Runnable flushAll = this::flushAll;
-    // handed over by other threads
-    private final ConcurrentLinkedQueue<NettyTransport> drains = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drainAll = this::drainAll;
     /** Fan-out deliveries handed to this loop and not yet run. */
     final AtomicInteger queuedDeliveries = new AtomicInteger();
     private int deferrals;
@@ -69,28 +62,6 @@ final class LoopWriter {
     /** Counts delivered messages for the metrics, added up once per flush. */
     void delivered(int count) {
         messages += count;
-    }
-
-    /** Any thread: the connection has queued frames (or a close) for the loop to pick up. */
-    void requestDrain(NettyTransport transport) {
-        drains.offer(transport);
-        if (drainScheduled.compareAndSet(false, true)) {
-            loop.execute(drainAll);
-        }
-    }
-
-    private void drainAll() {
-        // cleared first: a connection queued while we drain schedules another run instead of being missed
-        drainScheduled.set(false);
-        NettyTransport transport;
-        while ((transport = drains.poll()) != null) {
-            try {
-                transport.drainQueue();
-            } catch (RuntimeException e) {
-                // one broken connection must not strand the others queued behind it
-                LOG.errorf(e, "writing to %s failed", transport.remoteAddress());
-            }
-        }
     }
 
     private void flushAll() {

@@ -19,13 +19,13 @@ import java.util.Arrays;
 /**
  * One connection's write path, straight to its Netty channel rather than through the WebSocket API, which flushes
  * every message. Outgoing messages are framed (a 2–10 byte WebSocket header; server frames are never masked) and
- * copied into the connection's buffer on its event loop; {@link LoopWriter} writes each buffer once per event-loop
- * turn. With Eddy's multi-message frames granted, consecutive messages share one WebSocket frame of up to 64 KiB.
+ * copied into the connection's buffer on its event loop; {@link LoopWriter} writes each buffer once the event loop
+ * has no more deliveries queued. With Eddy's multi-message frames granted, consecutive messages share one WebSocket
+ * frame of up to 16 KiB.
  * <p>
- * Messages from the connection's own event loop are framed at once; messages from other threads wait in a small
- * locked queue that the loop drains before anything newer, so one connection's messages always leave in the order
- * they were sent. The bytes waiting for a client — in the queue, in the buffer and in Netty — are bounded: a client
- * that does not read is dropped.
+ * Everything is done on the connection's event loop: a message from another thread travels there as a task of the
+ * loop's queue, like a fan-out does, so messages sent from one thread leave in the order they were sent, whichever
+ * way they went. The bytes waiting for a client are bounded: a client that does not read is dropped.
  */
 final class NettyTransport implements Transport {
 
@@ -48,18 +48,7 @@ final class NettyTransport implements Transport {
     /** Shared by all writes: no promise per write, and a failure on a closing socket is not reported. */
     private final ChannelPromise writePromise;
 
-    // handed over by other threads, guarded by lock
-    private final Object lock = new Object();
-    private byte[][] queue = new byte[8][];
-    private int queued;
-    private long queuedBytes;
-    private boolean drainRequested;
-    private CloseReason closeReason;
-    /** Lets the loop skip the lock when nothing is queued, the common case. */
-    private volatile boolean hasQueued;
-
     // confined to the event loop
-    private byte[][] spare = new byte[8][];
     /** Framed bytes waiting for the next flush; a plain array keeps a delivery to one object and one copy. */
     private byte[] out;
     private int outLength;
@@ -85,39 +74,19 @@ final class NettyTransport implements Transport {
 
     @Override
     public void send(byte[] frame) {
-        if (loop.inEventLoop() && !hasQueued) {
-            try {
-                append(frame);
-                writer.delivered(1);
-            } catch (SlowConsumer dropped) {
-                // closed
-            }
-            return;
+        if (loop.inEventLoop()) {
+            sendHere(frame);
+        } else {
+            loop.execute(() -> sendHere(frame));
         }
-        boolean wake;
-        synchronized (lock) {
-            if (closeReason != null) {
-                return;
-            }
-            if (queuedBytes + frame.length > maxPendingBytes) {
-                // drop what is queued: the client is too far behind for it to matter, and memory must come back
-                closeReason = CloseReason.SLOW_CONSUMER;
-                Arrays.fill(queue, 0, queued, null);
-                queued = 0;
-                queuedBytes = 0;
-            } else {
-                if (queued == queue.length) {
-                    queue = Arrays.copyOf(queue, queued * 2);
-                }
-                queue[queued++] = frame;
-                queuedBytes += frame.length;
-            }
-            hasQueued = true;
-            wake = !drainRequested;
-            drainRequested = true;
-        }
-        if (wake) {
-            writer.requestDrain(this);
+    }
+
+    private void sendHere(byte[] frame) {
+        try {
+            append(frame);
+            writer.delivered(1);
+        } catch (SlowConsumer dropped) {
+            // closed
         }
     }
 
@@ -143,18 +112,18 @@ final class NettyTransport implements Transport {
 
     @Override
     public void close(CloseReason reason) {
-        boolean wake;
-        synchronized (lock) {
-            if (closeReason != null) {
-                return;
-            }
-            closeReason = reason;
-            hasQueued = true;
-            wake = !drainRequested;
-            drainRequested = true;
+        if (loop.inEventLoop()) {
+            closeHere(reason);
+        } else {
+            loop.execute(() -> closeHere(reason));
         }
-        if (wake) {
-            writer.requestDrain(this);
+    }
+
+    /** Writes what is buffered, then closes: after every message sent before the close. */
+    private void closeHere(CloseReason reason) {
+        if (!closed) {
+            flushOut();
+            shutDown(reason);
         }
     }
 
@@ -163,12 +132,9 @@ final class NettyTransport implements Transport {
         loop.execute(task);
     }
 
-    /** On the loop: what was queued before (ACCEPT among it) still leaves one message per frame. */
+    /** On the loop: what was sent before (ACCEPT among it) is framed already and leaves one message per frame. */
     @Override
     public void enableMultiMessageFrames() {
-        if (hasQueued) {
-            drainQueue();
-        }
         multiMessageFrames = true;
     }
 
@@ -177,46 +143,12 @@ final class NettyTransport implements Transport {
         return String.valueOf(webSocket.remoteAddress());
     }
 
-    /** On the loop: one frame of a fan-out, after anything queued for this connection earlier. */
+    /** On the loop: one message of a fan-out. */
     private void deliver(byte[] frame) {
         try {
-            if (hasQueued) {
-                drainQueue();
-            }
             append(frame);
         } catch (SlowConsumer dropped) {
             // the connection is closed; the rest of the fan-out carries on
-        }
-    }
-
-    /** On the loop: moves queued frames into the buffer, then carries out a requested close. */
-    void drainQueue() {
-        byte[][] batch;
-        int count;
-        CloseReason close;
-        synchronized (lock) {
-            batch = queue;
-            count = queued;
-            queue = spare;
-            queued = 0;
-            queuedBytes = 0;
-            drainRequested = false;
-            hasQueued = false;
-            close = closeReason;
-        }
-        spare = batch;
-        writer.delivered(count);
-        try {
-            for (int i = 0; i < count; i++) {
-                append(batch[i]);
-            }
-        } catch (SlowConsumer dropped) {
-            // closed; what is left of the batch goes nowhere
-        }
-        Arrays.fill(batch, 0, count, null);
-        if (close != null && !closed) {
-            flushOut();
-            shutDown(close);
         }
     }
 
