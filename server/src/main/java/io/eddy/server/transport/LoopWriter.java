@@ -28,7 +28,8 @@ final class LoopWriter {
     private final int index;
     private final NodeMetrics metrics;
     // loop-confined
-    private final List<NettyTransport> dirty = new ArrayList<>();
+    private List<NettyTransport> dirty = new ArrayList<>();
+    private List<NettyTransport> flushing = new ArrayList<>();
     private boolean flushScheduled;
     private long messages;
     private final Runnable flushAll = this::flushAll;
@@ -74,7 +75,12 @@ final class LoopWriter {
         }
         deferrals = 0;
         flushScheduled = false;
-        for (NettyTransport transport : dirty) {
+        // swapped first: a write can call back into this loop (Netty's writability events) and mark more
+        // connections, which then go into the fresh list and get a flush of their own
+        List<NettyTransport> batch = dirty;
+        dirty = flushing;
+        flushing = batch;
+        for (NettyTransport transport : batch) {
             transport.dirty = false;
             try {
                 transport.flushOut();
@@ -82,7 +88,7 @@ final class LoopWriter {
                 LOG.errorf(e, "flushing to %s failed", transport.remoteAddress());
             }
         }
-        dirty.clear();
+        batch.clear();
         metrics.messagesSent.add(messages);
         messages = 0;
     }
