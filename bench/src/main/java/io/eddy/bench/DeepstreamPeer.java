@@ -56,6 +56,14 @@ final class DeepstreamPeer implements Peer {
     private record Session(BenchSocket socket, Expectations<Message> expectations) {
     }
 
+    /** Logged in; every later message goes to {@code listener}, on the socket's event loop. */
+    CompletableFuture<BenchSocket> loggedIn(EventLoopGroup group, String user, java.util.function.Consumer<Message> listener) {
+        return login(group, user).thenApply(session -> {
+            session.expectations.others(listener);
+            return session.socket;
+        });
+    }
+
     private CompletableFuture<Session> login(EventLoopGroup group, String user) {
         Expectations<Message> expectations = new Expectations<>(DeepstreamPeer::decode);
         return BenchSocket.connect(group, uri, expectations).thenCompose(socket -> {

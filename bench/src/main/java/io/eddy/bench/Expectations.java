@@ -16,9 +16,15 @@ final class Expectations<M> implements BenchSocket.Receiver {
 
     private final Function<BenchSocket.ReceivedMessage, Iterable<M>> decoder;
     private final ArrayDeque<Expected<M>> pending = new ArrayDeque<>();
+    private volatile java.util.function.Consumer<M> others = m -> { };
 
     Expectations(Function<BenchSocket.ReceivedMessage, Iterable<M>> decoder) {
         this.decoder = decoder;
+    }
+
+    /** Receives every message no expectation matched. */
+    void others(java.util.function.Consumer<M> listener) {
+        others = listener;
     }
 
     synchronized CompletableFuture<M> expect(Predicate<M> condition) {
@@ -44,6 +50,8 @@ final class Expectations<M> implements BenchSocket.Receiver {
             }
             if (match != null) {
                 match.result().complete(m);
+            } else {
+                others.accept(m);
             }
         }
     }

@@ -6,6 +6,8 @@ import io.eddy.protocol.codec.MessageCodec;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,28 +24,52 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>distinct: acknowledged writes to D different records, W in flight.</li>
  * </ul>
  * Every write asks for a write acknowledgement, so a write counts only once it is in the server's storage.
- * {@code java -cp … io.eddy.bench.RecordThroughput --url ws://127.0.0.1:6020/deepstream}
+ * {@code java -cp … io.eddy.bench.RecordThroughput [--url ws://127.0.0.1:6020/deepstream]} (without a URL it starts Eddy)
  */
 public final class RecordThroughput {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Options.parse(args);
-        URI uri = URI.create(options.getOrDefault("url", "ws://127.0.0.1:6020/deepstream"));
         int subscribers = Integer.parseInt(options.getOrDefault("subscribers", "100"));
         int writes = Integer.parseInt(options.getOrDefault("writes", "20000"));
         int distinct = Integer.parseInt(options.getOrDefault("distinct", "10000"));
         int window = Integer.parseInt(options.getOrDefault("window", "256"));
+        Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        StringBuilder report = new StringBuilder();
         EventLoopGroup group = Transport.group(Integer.parseInt(options.getOrDefault("threads", "1")));
         try {
-            String run = Long.toString(System.currentTimeMillis(), 36);
-            hot(group, uri, "bench/hot/" + run, subscribers, writes, window);
-            distinct(group, uri, "bench/distinct/" + run, distinct, window);
+            Target.Running server = null;
+            URI uri;
+            if (options.containsKey("url")) {
+                uri = URI.create(options.get("url"));
+            } else {
+                server = Target.EDDY.start(root, Files.createTempDirectory("eddy-bench-records-"), 32);
+                uri = URI.create("ws://127.0.0.1:" + server.port() + "/deepstream");
+            }
+            try {
+                String run = Long.toString(System.currentTimeMillis(), 36);
+                // the first pass warms the JIT up; the second is reported
+                hot(group, uri, "bench/warm/" + run, Math.min(subscribers, 100), writes / 4, window);
+                report.append(hot(group, uri, "bench/hot/" + run, subscribers, writes, window)).append('\n');
+                report.append(distinct(group, uri, "bench/distinct/" + run, distinct, window)).append('\n');
+            } finally {
+                if (server != null) {
+                    server.process().close();
+                }
+            }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+        if (options.containsKey("out")) {
+            Path out = root.resolve(options.get("out"));
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, "# Record write throughput\n\nEvery write asks for a write acknowledgement and counts once "
+                    + "acknowledged, i.e. stored durably (embedded SQLite store, fsync per group commit); " + window
+                    + " writes in flight. Run on " + Machine.describe() + ".\n\n" + report.toString().replace("\n", "\n\n"));
+        }
     }
 
-    private static void hot(EventLoopGroup group, URI uri, String name, int subscribers, int writes, int window)
+    private static String hot(EventLoopGroup group, URI uri, String name, int subscribers, int writes, int window)
             throws Exception {
         List<BenchConnection> subs = new ArrayList<>();
         AtomicLong delivered = new AtomicLong();
@@ -65,20 +91,24 @@ public final class RecordThroughput {
             Thread.sleep(1);
         }
         long total = System.nanoTime() - start;
-        System.out.printf("hot record, %d subscribers: %d acknowledged writes in %.0f ms = %.0f writes/s; "
-                        + "%d of %d updates delivered (%.0f deliveries/s)%n",
+        String line = String.format("hot record, %d subscribers: %d acknowledged writes in %.0f ms = %.0f writes/s; "
+                        + "%d of %d updates delivered (%.0f deliveries/s)",
                 subscribers, writes, elapsed / 1e6, writes / (elapsed / 1e9), delivered.get(), expected,
                 delivered.get() / (total / 1e9));
+        System.out.println(line);
         writer.close();
         subs.forEach(BenchConnection::close);
+        return line;
     }
 
-    private static void distinct(EventLoopGroup group, URI uri, String prefix, int records, int window) throws Exception {
+    private static String distinct(EventLoopGroup group, URI uri, String prefix, int records, int window) throws Exception {
         BenchConnection writer = BenchConnection.open(group, uri, "writer", false).get(30, TimeUnit.SECONDS);
         long elapsed = pipelined(writer, records, window, i -> prefix + "/" + i);
-        System.out.printf("distinct records: %d acknowledged writes to %d records in %.0f ms = %.0f writes/s%n",
+        String line = String.format("distinct records: %d acknowledged writes to %d records in %.0f ms = %.0f writes/s",
                 records, records, elapsed / 1e6, records / (elapsed / 1e9));
+        System.out.println(line);
         writer.close();
+        return line;
     }
 
     interface Names {

@@ -33,7 +33,10 @@ enum Target {
     }
 
     /** A started server and the peer that speaks its protocol. */
-    record Running(ServerProcess process, Peer peer) {
+    record Running(ServerProcess process, Peer peer, int port) {
+        Running(ServerProcess process, Peer peer) {
+            this(process, peer, -1);
+        }
     }
 
     Running start(Path root, Path work, int payloadBytes) throws Exception {
@@ -50,7 +53,7 @@ enum Target {
                         "-jar", root.resolve("server/target/quarkus-app/quarkus-run.jar").toString()));
                 ServerProcess p = ServerProcess.start("eddy", cmd, dir,
                         URI.create("http://127.0.0.1:" + port + "/health-check"), port);
-                yield new Running(p, new DeepstreamPeer(ws, this == EDDY_MULTI, payloadBytes));
+                yield new Running(p, new DeepstreamPeer(ws, this == EDDY_MULTI, payloadBytes), port);
             }
             case DEEPSTREAM -> {
                 Path config = dir.resolve("config.yml");
@@ -59,7 +62,7 @@ enum Target {
                         .toString(), "start", "-c", config.toString());
                 ServerProcess p = ServerProcess.start("deepstream", cmd, dir,
                         URI.create("http://127.0.0.1:" + port + "/health-check"), port);
-                yield new Running(p, new DeepstreamPeer(ws, false, payloadBytes));
+                yield new Running(p, new DeepstreamPeer(ws, false, payloadBytes), port);
             }
             case SOCKETIO -> {
                 List<String> cmd = List.of("node", root.resolve("bench/peers/socketio-server.js").toString(),
