@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The deepstream WebSocket endpoint. It only adapts websockets-next callbacks to the node: every callback runs on
@@ -34,6 +35,8 @@ public class DeepstreamEndpoint {
     private static final Logger LOG = Logger.getLogger(DeepstreamEndpoint.class);
 
     private final ConcurrentHashMap<EventLoop, LoopWriter> writers = new ConcurrentHashMap<>();
+    /** Numbers the loops: a fan-out hands all subscribers of one number to one loop, so numbers must never repeat. */
+    private final AtomicInteger loopNumbers = new AtomicInteger();
 
     @Inject
     EddyNode node;
@@ -47,7 +50,7 @@ public class DeepstreamEndpoint {
         ServerWebSocket webSocket = WebSocketChannels.webSocket(connection);
         ChannelHandlerContext context = WebSocketChannels.context(webSocket);
         EventLoop loop = context.channel().eventLoop();
-        LoopWriter writer = writers.computeIfAbsent(loop, l -> new LoopWriter(l, writers.size(), node.metrics()));
+        LoopWriter writer = writers.computeIfAbsent(loop, l -> new LoopWriter(l, loopNumbers.getAndIncrement(), node.metrics()));
         NettyTransport transport = new NettyTransport(webSocket, context, writer, writer.index(),
                 config.connection().maxPendingBytes(), node.metrics());
         node.protocol().open(connection.id(), transport);

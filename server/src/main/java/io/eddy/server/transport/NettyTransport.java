@@ -98,7 +98,13 @@ final class NettyTransport implements Transport {
             for (int i = from; i < to; i++) {
                 Transport t = targets[i];
                 if (t != except) {
-                    ((NettyTransport) t).deliver(frame);
+                    NettyTransport target = (NettyTransport) t;
+                    if (target.loop == loop) {
+                        target.deliver(frame);
+                    } else {
+                        // never expected (affinity is the loop), but a buffer touched from two threads loses data
+                        target.send(frame);
+                    }
                 }
             }
             writer.delivered(to - from);
