@@ -16,7 +16,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The seed's pub-sub benchmark: S subscribers and P publishers on one event; every connection is logged in and every
@@ -70,6 +69,7 @@ public final class FanOutBenchmark {
         }
     }
 
+    private static final Row WARM_UP = new Row(100, 10);
     static final String DEFAULT_ROWS = "10x1,10x5,100x10,100x50,1000x100,1000x500,10000x1000,10000x5000";
 
     public static void main(String[] args) throws Exception {
@@ -84,6 +84,9 @@ public final class FanOutBenchmark {
         }
         int reps = Integer.parseInt(o.getOrDefault("reps", "10"));
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "2"));
+        // every server, JVM or Node, first serves the same burst of small publications so the rows measure
+        // compiled code rather than the first minutes of a process
+        int serverWarmup = Integer.parseInt(o.getOrDefault("server-warmup", "300"));
         long capNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(o.getOrDefault("cap", "60")));
         int payload = Integer.parseInt(o.getOrDefault("payload", "32"));
         int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
@@ -101,6 +104,11 @@ public final class FanOutBenchmark {
                         ? new Target.Running(null, target.peer(java.net.URI.create(o.get("attach")), payload))
                         : target.start(root, work, payload);
                 try {
+                    if (serverWarmup > 0) {
+                        Result w = measure(group, running.peer(), target, WARM_UP, serverWarmup, 1, capNanos, 5);
+                        System.out.println("  warm-up " + WARM_UP + " × " + (serverWarmup + 1)
+                                + (w.capped() ? ": > cap (" + w.note() + ")" : ""));
+                    }
                     boolean capped = false;
                     for (Row row : rows) {
                         Result r = capped
@@ -122,45 +130,44 @@ public final class FanOutBenchmark {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
         if (!o.containsKey("no-report")) {
-            Report.write(out, results, rows, targets, capNanos, reps, warmup, payload, threads);
+            Report.write(out, results, rows, targets, capNanos, reps, warmup, serverWarmup, payload, threads);
             System.out.println("report written to " + out);
         }
     }
 
     static Result measure(EventLoopGroup group, Peer peer, Target target, Row row, int warmup, int reps,
                           long capNanos) throws Exception {
+        return measure(group, peer, target, row, warmup, reps, capNanos, 50);
+    }
+
+    /** {@code pauseMs}: the rest between repetitions, which lets the previous one's garbage and ACKs settle. */
+    static Result measure(EventLoopGroup group, Peer peer, Target target, Row row, int warmup, int reps,
+                          long capNanos, int pauseMs) throws Exception {
         // each subscriber counts on its own event loop and reports once, when it has everything: a shared counter
         // bumped per delivery would cost the generator more than the server it measures
         AtomicInteger complete = new AtomicInteger();
-        AtomicLong received = new AtomicLong();
         int[] epoch = new int[1];
         CompletableFuture<Long>[] done = new CompletableFuture[1];
         List<BenchSocket> subscribers = open(row.subscribers(), i -> peer.subscriber(group, i));
         List<BenchSocket> publishers = open(row.publishers(), i -> peer.publisher(group, i));
-        List<int[]> counts = new ArrayList<>();
+        // per subscriber: the epoch it last counted in and its count, a cache line apart, since neighbouring
+        // subscribers count on different threads (sharing a line costs more than the counting)
+        int[] slots = new int[row.subscribers() * SLOT];
         List<CompletableFuture<Void>> switched = new ArrayList<>();
         try {
-            for (BenchSocket s : subscribers) {
-                int[] mine = new int[1];
-                counts.add(mine);
-                switched.add(s.counting(new BenchSocket.Counter() {
-                    private int seen = -1;
-                    private int got;
-
-                    @Override
-                    public void received(int messages) {
-                        int current = currentEpoch(epoch);
-                        if (seen != current) {
-                            seen = current;
-                            got = 0;
-                        }
-                        got += messages;
-                        mine[0] = got;
-                        if (got == row.publishers()) {
-                            received.addAndGet(got);
-                            if (complete.incrementAndGet() == row.subscribers()) {
-                                done[0].complete(System.nanoTime());
-                            }
+            for (int k = 0; k < subscribers.size(); k++) {
+                int base = k * SLOT;
+                slots[base] = -1;
+                switched.add(subscribers.get(k).counting(messages -> {
+                    int current = currentEpoch(epoch);
+                    if (slots[base] != current) {
+                        slots[base] = current;
+                        slots[base + 1] = 0;
+                    }
+                    int got = slots[base + 1] += messages;
+                    if (got == row.publishers()) {
+                        if (complete.incrementAndGet() == row.subscribers()) {
+                            done[0].complete(System.nanoTime());
                         }
                     }
                 }, peer.packed()));
@@ -173,7 +180,6 @@ public final class FanOutBenchmark {
             }
             long[] measured = new long[reps];
             for (int rep = 0; rep < warmup + reps; rep++) {
-                received.set(0);
                 complete.set(0);
                 done[0] = new CompletableFuture<>();
                 nextEpoch(epoch);
@@ -192,7 +198,8 @@ public final class FanOutBenchmark {
                 try {
                     end = done[0].get(capNanos, TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
-                    java.util.IntSummaryStatistics got = counts.stream().mapToInt(c -> c[0]).summaryStatistics();
+                    java.util.IntSummaryStatistics got = java.util.stream.IntStream.range(0, row.subscribers())
+                            .map(k -> slots[k * SLOT + 1]).summaryStatistics();
                     return new Result(target, row, new long[0], complete.get() + " of " + row.subscribers()
                             + " subscribers had everything after " + TimeUnit.NANOSECONDS.toSeconds(capNanos) + " s"
                             + " (messages per subscriber: min " + got.getMin() + ", max " + got.getMax() + ")");
@@ -200,7 +207,7 @@ public final class FanOutBenchmark {
                 if (rep >= warmup) {
                     measured[rep - warmup] = end - start;
                 }
-                Thread.sleep(50);
+                Thread.sleep(pauseMs);
             }
             return new Result(target, row, measured, "");
         } finally {
@@ -209,6 +216,9 @@ public final class FanOutBenchmark {
             Thread.sleep(Math.min(3000, 200 + row.subscribers() / 10));
         }
     }
+
+    /** Ints per subscriber slot: 64 bytes, one cache line. */
+    private static final int SLOT = 16;
 
     private static final java.lang.invoke.VarHandle EPOCH = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
 

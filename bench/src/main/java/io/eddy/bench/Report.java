@@ -25,7 +25,8 @@ final class Report {
     }
 
     static void write(Path dir, List<FanOutBenchmark.Result> results, List<FanOutBenchmark.Row> rows,
-                      List<Target> targets, long capNanos, int reps, int warmup, int payload, int threads)
+                      List<Target> targets, long capNanos, int reps, int warmup, int serverWarmup, int payload,
+                      int threads)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Map<FanOutBenchmark.Row, Map<Target, FanOutBenchmark.Result>> table = FanOutBenchmark.byRow(results);
@@ -35,7 +36,9 @@ final class Report {
                 .append(Machine.describe()).append(".\n\n");
         md.append("S subscribers and P publishers on one event; all connected, logged in and subscribed before the ")
                 .append("clock starts; each publisher sends one ").append(payload).append("-byte message; the clock ")
-                .append("stops when every subscriber has all P messages. ").append(warmup).append(" warm-up and ")
+                .append("stops when every subscriber has all P messages. Each server first serves ").append(serverWarmup)
+                .append(" bursts of 100 × 10 (the same for every server), then each row gets ").append(warmup)
+                .append(" warm-up and ")
                 .append(reps).append(" measured repetitions per row; cap ")
                 .append(TimeUnit.NANOSECONDS.toSeconds(capNanos)).append(" s per repetition. The load generator ")
                 .append("(bench module, ").append(threads).append(" event-loop threads) runs on the same machine.\n\n");

@@ -10,6 +10,8 @@ import java.util.List;
 enum Target {
     EDDY("Eddy"),
     EDDY_MULTI("Eddy, multi-message frames"),
+    /** The same with the throughput collector instead of G1: what the collector costs on the biggest rows. */
+    EDDY_MULTI_PARALLEL_GC("Eddy, multi-message frames, ParallelGC"),
     DEEPSTREAM("deepstream 7.0.2"),
     SOCKETIO("socket.io 4.8.4"),
     BARE("bare Netty forwarder");
@@ -24,11 +26,12 @@ enum Target {
         return switch (name.trim().toLowerCase()) {
             case "eddy" -> EDDY;
             case "eddy-multi" -> EDDY_MULTI;
+            case "eddy-multi-parallelgc" -> EDDY_MULTI_PARALLEL_GC;
             case "deepstream" -> DEEPSTREAM;
             case "socketio", "socket.io" -> SOCKETIO;
             case "bare" -> BARE;
             default -> throw new IllegalArgumentException("unknown target " + name
-                    + " (eddy, eddy-multi, deepstream, socketio, bare)");
+                    + " (eddy, eddy-multi, eddy-multi-parallelgc, deepstream, socketio, bare)");
         };
     }
 
@@ -45,15 +48,19 @@ enum Target {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         URI ws = URI.create("ws://127.0.0.1:" + port + "/deepstream");
         return switch (this) {
-            case EDDY, EDDY_MULTI -> {
-                List<String> cmd = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port,
+            case EDDY, EDDY_MULTI, EDDY_MULTI_PARALLEL_GC -> {
+                List<String> cmd = new ArrayList<>(List.of(java));
+                if (this == EDDY_MULTI_PARALLEL_GC) {
+                    cmd.add("-XX:+UseParallelGC");
+                }
+                cmd.addAll(List.of("-Dquarkus.http.port=" + port,
                         "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.log.category.\"io.eddy\".level=WARN",
                         // the generator sends each publication in one burst; the limit is for abusive clients
                         "-Deddy.connection.max-messages-per-second=0",
                         "-jar", root.resolve("server/target/quarkus-app/quarkus-run.jar").toString()));
                 ServerProcess p = ServerProcess.start("eddy", cmd, dir,
                         URI.create("http://127.0.0.1:" + port + "/health-check"), port);
-                yield new Running(p, new DeepstreamPeer(ws, this == EDDY_MULTI, payloadBytes), port);
+                yield new Running(p, new DeepstreamPeer(ws, this != EDDY, payloadBytes), port);
             }
             case DEEPSTREAM -> {
                 Path config = dir.resolve("config.yml");
@@ -83,7 +90,7 @@ enum Target {
     Peer peer(URI uri, int payloadBytes) {
         return switch (this) {
             case EDDY, DEEPSTREAM -> new DeepstreamPeer(uri, false, payloadBytes);
-            case EDDY_MULTI -> new DeepstreamPeer(uri, true, payloadBytes);
+            case EDDY_MULTI, EDDY_MULTI_PARALLEL_GC -> new DeepstreamPeer(uri, true, payloadBytes);
             case SOCKETIO -> new SocketIoPeer(uri, payloadBytes);
             case BARE -> new BarePeer(uri, payloadBytes);
         };

@@ -59,7 +59,7 @@ class SmokeIT {
             }
         }
         Path out = Path.of("target/bench-smoke");
-        Report.write(out, results, ROWS, targets, CAP, 3, 1, 32, 2);
+        Report.write(out, results, ROWS, targets, CAP, 3, 1, 0, 32, 2);
         String table = Files.readString(out.resolve("fanout.md"));
         assertTrue(table.contains("10 × 5"), table);
         assertTrue(Files.size(out.resolve("fanout.png")) > 1000, "chart too small to hold a chart");

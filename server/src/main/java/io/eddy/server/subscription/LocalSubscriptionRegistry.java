@@ -20,7 +20,28 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
 
     private static final Session[] NONE = new Session[0];
 
-    private record Subscribers(Session[] sessions, Transport[] transports) {
+    /**
+     * {@code runs} holds where each I/O thread's group of transports starts, plus the end: a fan-out visits the
+     * groups, not the subscribers.
+     */
+    private record Subscribers(Session[] sessions, Transport[] transports, int[] runs) {
+        static Subscribers of(Session[] sessions, Transport[] transports) {
+            int count = 0;
+            for (int i = 0; i < transports.length; i++) {
+                if (i == 0 || transports[i].affinity() != transports[i - 1].affinity()) {
+                    count++;
+                }
+            }
+            int[] runs = new int[count + 1];
+            int r = 0;
+            for (int i = 0; i < transports.length; i++) {
+                if (i == 0 || transports[i].affinity() != transports[i - 1].affinity()) {
+                    runs[r++] = i;
+                }
+            }
+            runs[r] = transports.length;
+            return new Subscribers(sessions, transports, runs);
+        }
     }
 
     private final ConcurrentHashMap<String, Subscribers> subscribers = new ConcurrentHashMap<>();
@@ -29,7 +50,7 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
     @Override
     public void add(String name, Session session) {
         Subscribers after = subscribers.merge(name,
-                new Subscribers(new Session[] {session}, new Transport[] {session.transport()}),
+                Subscribers.of(new Session[] {session}, new Transport[] {session.transport()}),
                 (current, added) -> with(current, session));
         if (after.sessions().length == 1) {
             for (SubscriptionObserver o : observers) {
@@ -77,17 +98,13 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
             return;
         }
         byte[] frame = MessageCodec.encode(message);
-        int from = 0;
-        while (from < targets.length) {
-            int affinity = targets[from].affinity();
-            int to = from + 1;
-            while (to < targets.length && targets[to].affinity() == affinity) {
-                to++;
-            }
+        int[] runs = s.runs();
+        for (int r = 0; r < runs.length - 1; r++) {
+            int from = runs[r];
+            int to = runs[r + 1];
             if (to - from > 1 || targets[from] != skip) {
                 targets[from].sendToAll(frame, targets, from, to, skip);
             }
-            from = to;
         }
     }
 
@@ -125,7 +142,7 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
         grownTransports[at] = session.transport();
         System.arraycopy(sessions, at, grownSessions, at + 1, sessions.length - at);
         System.arraycopy(current.transports(), at, grownTransports, at + 1, sessions.length - at);
-        return new Subscribers(grownSessions, grownTransports);
+        return Subscribers.of(grownSessions, grownTransports);
     }
 
     private static Subscribers without(Subscribers current, int i) {
@@ -136,7 +153,7 @@ public final class LocalSubscriptionRegistry implements SubscriptionRegistry {
         System.arraycopy(current.sessions(), i + 1, sessions, i, n - i - 1);
         System.arraycopy(current.transports(), 0, transports, 0, i);
         System.arraycopy(current.transports(), i + 1, transports, i, n - i - 1);
-        return new Subscribers(sessions, transports);
+        return Subscribers.of(sessions, transports);
     }
 
     private static int indexOf(Session[] sessions, Session session) {

@@ -36,6 +36,8 @@ final class LoopWriter {
     /** Fan-out deliveries handed to this loop and not yet run. */
     final AtomicInteger queuedDeliveries = new AtomicInteger();
     private int deferrals;
+    /** The fan-out batch later publications to the same subscribers may still join. */
+    private SharedBatch open;
 
     LoopWriter(EventLoop loop, int index, NodeMetrics metrics) {
         this.loop = (SingleThreadEventLoop) loop;
@@ -60,6 +62,26 @@ final class LoopWriter {
         }
     }
 
+    /**
+     * On the loop: one message to all of {@code targets[from..to)} but {@code except}, through a shared batch; false
+     * when the targets are not all this loop's (the caller then delivers one by one).
+     */
+    boolean share(byte[] frame, io.eddy.server.session.Transport[] targets, int from, int to, NettyTransport except) {
+        SharedBatch batch = open;
+        if (batch == null || !batch.accepts(targets, from, to, except)) {
+            if (batch != null) {
+                batch.seal();
+            }
+            batch = SharedBatch.open(this, targets, from, to, except);
+            open = batch;
+            if (batch == null) {
+                return false;
+            }
+        }
+        batch.append(frame);
+        return true;
+    }
+
     /** Counts delivered messages for the metrics, added up once per flush. */
     void delivered(int count) {
         messages += count;
@@ -75,6 +97,10 @@ final class LoopWriter {
         }
         deferrals = 0;
         flushScheduled = false;
+        if (open != null) {
+            open.seal();
+            open = null;
+        }
         // swapped first: a write can call back into this loop (Netty's writability events) and mark more
         // connections, which then go into the fresh list and get a flush of their own
         List<NettyTransport> batch = dirty;

@@ -14,6 +14,7 @@ import io.netty.channel.VoidChannelPromise;
 import io.vertx.core.http.ServerWebSocket;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -31,7 +32,9 @@ final class NettyTransport implements Transport {
 
     private static final Logger LOG = Logger.getLogger(NettyTransport.class);
     /** Upper size of one packed multi-message frame; a single larger message gets a frame of its own. */
-    private static final int PACK_LIMIT = 16 * 1024;
+    static final int PACK_LIMIT = 16 * 1024;
+    /** Fan-outs to fewer connections of a loop are copied to each: a shared batch costs more than a few copies. */
+    private static final int SHARE_MIN = 8;
     /** Largest first size of an outgoing buffer; it is sized from what the previous flush carried. */
     private static final int CHUNK = 64 * 1024;
     /** Bytes per direct buffer handed to the socket: below the 64 KiB chunks Quarkus gives Netty's pool. */
@@ -58,6 +61,13 @@ final class NettyTransport implements Transport {
     private boolean multiMessageFrames;
     private boolean closed;
     boolean dirty;
+    /**
+     * What leaves before {@code out}, in order, when shared batches are involved: private bytes already copied to a
+     * direct buffer ({@link ByteBuf}, owned) and shared fan-out bytes ({@link SharedBatch.Shared}, one reference).
+     */
+    private ArrayDeque<Object> queued;
+    /** The batch this connection was last attached to; while it is open, later fan-outs may still grow it. */
+    SharedBatch batch;
 
     NettyTransport(ServerWebSocket webSocket, ChannelHandlerContext vertxContext, LoopWriter writer, int affinity,
                    long maxPendingBytes, NodeMetrics metrics) {
@@ -92,23 +102,36 @@ final class NettyTransport implements Transport {
 
     @Override
     public void sendToAll(byte[] frame, Transport[] targets, int from, int to, Transport except) {
+        if (loop.inEventLoop()) {
+            // at once, like a point message sent from here: queued, it would fall behind later sends of this thread
+            deliverToAll(frame, targets, from, to, except);
+            return;
+        }
         writer.queuedDeliveries.incrementAndGet();
         loop.execute(() -> {
             writer.queuedDeliveries.decrementAndGet();
-            for (int i = from; i < to; i++) {
-                Transport t = targets[i];
-                if (t != except) {
-                    NettyTransport target = (NettyTransport) t;
-                    if (target.loop == loop) {
-                        target.deliver(frame);
-                    } else {
-                        // never expected (affinity is the loop), but a buffer touched from two threads loses data
-                        target.send(frame);
-                    }
+            deliverToAll(frame, targets, from, to, except);
+        });
+    }
+
+    private void deliverToAll(byte[] frame, Transport[] targets, int from, int to, Transport except) {
+        if (to - from >= SHARE_MIN && writer.share(frame, targets, from, to, (NettyTransport) except)) {
+            writer.delivered(to - from);
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            Transport t = targets[i];
+            if (t != except) {
+                NettyTransport target = (NettyTransport) t;
+                if (target.loop == loop) {
+                    target.deliver(frame);
+                } else {
+                    // never expected (affinity is the loop), but a buffer touched from two threads loses data
+                    target.send(frame);
                 }
             }
-            writer.delivered(to - from);
-        });
+        }
+        writer.delivered(to - from);
     }
 
     @Override
@@ -158,10 +181,59 @@ final class NettyTransport implements Transport {
         }
     }
 
+    LoopWriter writer() {
+        return writer;
+    }
+
+    boolean open() {
+        return !closed;
+    }
+
+    boolean multiMessageFrames() {
+        return multiMessageFrames;
+    }
+
+    /**
+     * On the loop: from now on this connection receives {@code shared}'s bytes, after everything it was sent before.
+     * Takes over one reference of the shared buffer.
+     */
+    void attach(SharedBatch batch, SharedBatch.Shared shared) {
+        if (outLength > 0) {
+            moveOutToQueue();
+        }
+        if (queued == null) {
+            queued = new ArrayDeque<>(4);
+        }
+        queued.add(shared);
+        this.batch = batch;
+        writer.dirty(this);
+    }
+
+    /** The private bytes so far go into the queue, ahead of a shared batch. */
+    private void moveOutToQueue() {
+        if (packStart >= 0) {
+            closePackedFrame();
+        }
+        if (queued == null) {
+            queued = new ArrayDeque<>(4);
+        }
+        for (int at = 0; at < outLength; at += DIRECT_SLICE) {
+            int n = Math.min(DIRECT_SLICE, outLength - at);
+            ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(n);
+            direct.writeBytes(out, at, n);
+            queued.add(direct);
+        }
+        outLength = 0;
+    }
+
     /** On the loop: frames one message into the outgoing buffer. */
     private void append(byte[] message) {
         if (closed) {
             return;
+        }
+        if (batch != null && !batch.sealed) {
+            // this message follows the batch's bytes so far; later fan-outs must come after it, so the batch stops
+            batch.seal();
         }
         int length = message.length;
         if (multiMessageFrames && length <= PACK_LIMIT) {
@@ -189,18 +261,36 @@ final class NettyTransport implements Transport {
 
     /** On the loop, once the deliveries of a turn are through: hands the buffer to the socket. */
     void flushOut() {
-        if (closed || out == null || outLength == 0) {
+        boolean hasQueued = queued != null && !queued.isEmpty();
+        if (closed || !hasQueued && (out == null || outLength == 0)) {
             return;
         }
         if (!channel.isActive()) {
             closed = true; // the client went away; the close callback cleans up the session
-            out = null;
+            release();
             return;
         }
         if (packStart >= 0) {
             closePackedFrame();
         }
-        if (outLength + unflushedBytes() > maxPendingBytes) {
+        if (hasQueued) {
+            if (batch != null && !batch.sealed) {
+                batch.seal(); // its bytes are about to be written: it can no longer grow
+            }
+            if (outLength + queuedBytes() + unflushedBytes() > maxPendingBytes) {
+                shutDown(CloseReason.SLOW_CONSUMER);
+                return;
+            }
+            for (Object item; (item = queued.poll()) != null; ) {
+                // a shared buffer leaves as a duplicate: its own indices, the reference this connection held
+                ByteBuf bytes = item instanceof SharedBatch.Shared shared ? shared.buffer.duplicate() : (ByteBuf) item;
+                vertxContext.write(bytes, writePromise);
+            }
+            if (outLength == 0) {
+                vertxContext.flush();
+                return;
+            }
+        } else if (outLength + unflushedBytes() > maxPendingBytes) {
             shutDown(CloseReason.SLOW_CONSUMER);
             return;
         }
@@ -264,6 +354,15 @@ final class NettyTransport implements Transport {
         return at;
     }
 
+    private long queuedBytes() {
+        long bytes = 0;
+        for (Object item : queued) {
+            bytes += item instanceof SharedBatch.Shared shared ? shared.buffer.readableBytes()
+                    : ((ByteBuf) item).readableBytes();
+        }
+        return bytes;
+    }
+
     /** What Netty holds for the socket but could not write yet; read on the loop, so exact. */
     private long unflushedBytes() {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
@@ -296,5 +395,10 @@ final class NettyTransport implements Transport {
         out = null;
         outLength = 0;
         packStart = -1;
+        if (queued != null) {
+            for (Object item; (item = queued.poll()) != null; ) {
+                (item instanceof SharedBatch.Shared shared ? shared.buffer : (ByteBuf) item).release();
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -73,6 +74,47 @@ class SlowConsumerTest {
             }
             assertEquals(sessionsBefore - 1, node.sessions().size(), "the slow client's session is gone");
             assertTrue(!fast.isClosed() && !publisher.isClosed());
+        }
+    }
+
+    @Test
+    void slowSubscriberAmongManyIsDisconnectedWhileTheSharedFanOutCarriesOn() throws Exception {
+        // enough subscribers that each event loop hands them one shared copy of the burst
+        URI uri = WebSockets.ws(http);
+        List<RawClient> fast = new ArrayList<>();
+        try (RawClient publisher = RawClient.login(uri, "many-publisher");
+             RawClient slow = RawClient.login(uri, "many-slow")) {
+            for (int i = 0; i < 36; i++) {
+                fast.add(RawClient.login(uri, "many-fast" + i));
+            }
+            List<RawClient> all = new ArrayList<>(fast);
+            all.add(slow);
+            for (RawClient c : all) {
+                c.send(Message.of(EventAction.SUBSCRIBE).names(List.of("many")).correlationId("0"));
+                c.expect(EventAction.SUBSCRIBE);
+            }
+            slow.stopReading();
+            long before = node.metrics().slowConsumerDisconnects.sum();
+
+            String data = "\"" + "y".repeat(16 * 1024) + "\"";
+            for (int step = 0; step < 150 && node.metrics().slowConsumerDisconnects.sum() == before; step++) {
+                for (int i = 0; i < 10; i++) {
+                    publisher.send(Message.of(EventAction.EMIT).name("many").data(data));
+                }
+                for (RawClient c : fast) {
+                    for (int i = 0; i < 10; i++) {
+                        assertEquals(data, c.expect(EventAction.EMIT).data());
+                    }
+                }
+            }
+            assertEquals(before + 1, node.metrics().slowConsumerDisconnects.sum(), "exactly the slow client is cut off");
+            publisher.send(Message.of(EventAction.EMIT).name("many").data("\"after\""));
+            for (RawClient c : fast) {
+                assertEquals("\"after\"", c.expect(EventAction.EMIT).data());
+                assertTrue(!c.isClosed());
+            }
+        } finally {
+            fast.forEach(RawClient::close);
         }
     }
 }
