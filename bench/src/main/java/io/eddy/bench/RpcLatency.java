@@ -29,6 +29,8 @@ public final class RpcLatency {
         Map<String, String> o = Options.parse(args);
         int rate = Integer.parseInt(o.getOrDefault("rate", "1000"));
         int seconds = Integer.parseInt(o.getOrDefault("seconds", "20"));
+        // calls of the first seconds are not counted: both servers (and the generator) warm up on them
+        int warmupSeconds = Integer.parseInt(o.getOrDefault("warmup-seconds", "5"));
         Path root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
         Path work = Files.createTempDirectory("eddy-bench-rpc-");
         StringBuilder report = new StringBuilder("| server | calls | p50 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|\n");
@@ -38,7 +40,7 @@ public final class RpcLatency {
                 Target target = Target.parse(name);
                 Target.Running running = target.start(root, work, 32);
                 try {
-                    long[] nanos = measure(group, running, rate, seconds);
+                    long[] nanos = measure(group, running, rate, seconds, warmupSeconds);
                     Arrays.sort(nanos);
                     String line = String.format("| %s | %d | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", target.label,
                             nanos.length, at(nanos, 0.5), at(nanos, 0.99), at(nanos, 0.999), nanos[nanos.length - 1] / 1e6);
@@ -55,7 +57,8 @@ public final class RpcLatency {
             Path out = root.resolve(o.get("out"));
             Files.createDirectories(out.getParent());
             Files.writeString(out, "# RPC round trip\n\n" + rate + " requests per second for " + seconds
-                    + " s, one requestor, one provider answering at once; run on " + Machine.describe() + ".\n\n" + report);
+                    + " s after " + warmupSeconds + " s of warm-up at the same rate, one requestor, one provider "
+                    + "answering at once, both on the generator; run on " + Machine.describe() + ".\n\n" + report);
         }
     }
 
@@ -63,10 +66,11 @@ public final class RpcLatency {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e6;
     }
 
-    private static long[] measure(EventLoopGroup group, Target.Running running, int rate, int seconds) throws Exception {
+    private static long[] measure(EventLoopGroup group, Target.Running running, int rate, int seconds,
+                                  int warmupSeconds) throws Exception {
         DeepstreamPeer peer = (DeepstreamPeer) running.peer();
         CompletableFuture<Void> provided = new CompletableFuture<>();
-        int total = rate * seconds;
+        int total = rate * (seconds + warmupSeconds);
         long[] sentAt = new long[total];
         long[] latency = new long[total];
         AtomicInteger answered = new AtomicInteger();
@@ -112,13 +116,13 @@ public final class RpcLatency {
             sentAt[i] = System.nanoTime();
             requestor.send(frame);
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
-        boolean finished = done.await(seconds + 30L, TimeUnit.SECONDS);
+        boolean finished = done.await(seconds + warmupSeconds + 30L, TimeUnit.SECONDS);
         pacer.shutdownNow();
         provider.close();
         requestor.close();
         if (!finished) {
             throw new IllegalStateException(answered.get() + " of " + total + " calls answered");
         }
-        return latency;
+        return Arrays.copyOfRange(latency, rate * warmupSeconds, total);
     }
 }

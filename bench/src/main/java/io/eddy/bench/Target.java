@@ -53,6 +53,12 @@ enum Target {
                 if (this == EDDY_MULTI_PARALLEL_GC) {
                     cmd.add("-XX:+UseParallelGC");
                 }
+                // as bin/eddy starts it; -Deddy.bench.jvm="…" adds options when comparing settings
+                cmd.addAll(jvmOptions(root));
+                String extra = System.getProperty("eddy.bench.jvm", "");
+                if (!extra.isBlank()) {
+                    cmd.addAll(List.of(extra.trim().split("\\s+")));
+                }
                 cmd.addAll(List.of("-Dquarkus.http.port=" + port,
                         "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.log.category.\"io.eddy\".level=WARN",
                         // the generator sends each publication in one burst; the limit is for abusive clients
@@ -94,6 +100,21 @@ enum Target {
             case SOCKETIO -> new SocketIoPeer(uri, payloadBytes);
             case BARE -> new BarePeer(uri, payloadBytes);
         };
+    }
+
+    /** The options of config/jvm.options, comments left out. */
+    static List<String> jvmOptions(Path root) throws java.io.IOException {
+        Path file = root.resolve("config/jvm.options");
+        List<String> options = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                String trimmed = line.trim();
+                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                    options.addAll(List.of(trimmed.split("\\s+")));
+                }
+            }
+        }
+        return options;
     }
 
     /** The generator's own class path, usable from the server's working directory. */

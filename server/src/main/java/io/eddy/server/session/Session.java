@@ -34,10 +34,12 @@ public final class Session {
     private boolean badInputLogged;
     private RateLimit rateLimit;
 
-    private final Set<String> eventSubscriptions = new HashSet<>();
-    private final Set<String> recordSubscriptions = new HashSet<>();
-    private final Set<String> providedRpcs = new HashSet<>();
-    private final Set<String> presenceSubscriptions = new HashSet<>();
+    // created on first use: most connections use one or two of these, and ten thousand idle connections
+    // should not hold forty thousand empty sets
+    private Set<String> eventSubscriptions;
+    private Set<String> recordSubscriptions;
+    private Set<String> providedRpcs;
+    private Set<String> presenceSubscriptions;
     private boolean presenceSubscribedToAll;
 
     public Session(String id, Transport transport) {
@@ -169,21 +171,33 @@ public final class Session {
 
     /** Event names this connection subscribed to. Owned by the event handler. */
     public Set<String> eventSubscriptions() {
+        if (eventSubscriptions == null) {
+            eventSubscriptions = new HashSet<>(4);
+        }
         return eventSubscriptions;
     }
 
     /** Record names this connection subscribed to. Owned by the record handler. */
     public Set<String> recordSubscriptions() {
+        if (recordSubscriptions == null) {
+            recordSubscriptions = new HashSet<>(4);
+        }
         return recordSubscriptions;
     }
 
     /** RPC names this connection provides. Owned by the RPC handler. */
     public Set<String> providedRpcs() {
+        if (providedRpcs == null) {
+            providedRpcs = new HashSet<>(4);
+        }
         return providedRpcs;
     }
 
     /** Users whose presence this connection follows. Owned by the presence handler. */
     public Set<String> presenceSubscriptions() {
+        if (presenceSubscriptions == null) {
+            presenceSubscriptions = new HashSet<>(4);
+        }
         return presenceSubscriptions;
     }
 

@@ -38,6 +38,7 @@ final class LoopWriter {
     private int deferrals;
     /** The fan-out batch later publications to the same subscribers may still join. */
     private SharedBatch open;
+    private long batches;
 
     LoopWriter(EventLoop loop, int index, NodeMetrics metrics) {
         this.loop = (SingleThreadEventLoop) loop;
@@ -72,7 +73,7 @@ final class LoopWriter {
             if (batch != null) {
                 batch.seal();
             }
-            batch = SharedBatch.open(this, targets, from, to, except);
+            batch = SharedBatch.open(this, batches++, targets, from, to, except);
             open = batch;
             if (batch == null) {
                 return false;
@@ -80,6 +81,15 @@ final class LoopWriter {
         }
         batch.append(frame);
         return true;
+    }
+
+    /** Seals the open batch if it is number {@code number}. */
+    void sealIfOpen(long number) {
+        SharedBatch batch = open;
+        if (batch != null && batch.number == number) {
+            batch.seal();
+            open = null;
+        }
     }
 
     /** Counts delivered messages for the metrics, added up once per flush. */

@@ -52,7 +52,10 @@ final class NettyTransport implements Transport {
     private final ChannelPromise writePromise;
 
     // confined to the event loop
-    /** Framed bytes waiting for the next flush; a plain array keeps a delivery to one object and one copy. */
+    /**
+     * Framed bytes waiting for the next flush; a plain array keeps a delivery to one object and one copy. Dropped
+     * after each flush: young garbage is cheap, while an array kept by each of many idle connections is not.
+     */
     private byte[] out;
     private int outLength;
     /** Start of the open packed frame in {@code out} (multi-message frames), or -1. */
@@ -66,8 +69,12 @@ final class NettyTransport implements Transport {
      * direct buffer ({@link ByteBuf}, owned) and shared fan-out bytes ({@link SharedBatch.Shared}, one reference).
      */
     private ArrayDeque<Object> queued;
-    /** The batch this connection was last attached to; while it is open, later fan-outs may still grow it. */
-    SharedBatch batch;
+    /**
+     * The number of the batch this connection was last attached to; while it is open, later fan-outs may still grow
+     * it. A number, not a reference: stored into every subscriber per batch, a reference to a young object would
+     * cost the collector a card to refine per subscriber.
+     */
+    long batchNumber = -1;
 
     NettyTransport(ServerWebSocket webSocket, ChannelHandlerContext vertxContext, LoopWriter writer, int affinity,
                    long maxPendingBytes, NodeMetrics metrics) {
@@ -205,7 +212,7 @@ final class NettyTransport implements Transport {
             queued = new ArrayDeque<>(4);
         }
         queued.add(shared);
-        this.batch = batch;
+        this.batchNumber = batch.number;
         writer.dirty(this);
     }
 
@@ -231,10 +238,8 @@ final class NettyTransport implements Transport {
         if (closed) {
             return;
         }
-        if (batch != null && !batch.sealed) {
-            // this message follows the batch's bytes so far; later fan-outs must come after it, so the batch stops
-            batch.seal();
-        }
+        // this message follows the batch's bytes so far; later fan-outs must come after it, so the batch stops
+        writer.sealIfOpen(batchNumber);
         int length = message.length;
         if (multiMessageFrames && length <= PACK_LIMIT) {
             if (packStart >= 0 && outLength - packStart - 4 + length > PACK_LIMIT) {
@@ -274,9 +279,7 @@ final class NettyTransport implements Transport {
             closePackedFrame();
         }
         if (hasQueued) {
-            if (batch != null && !batch.sealed) {
-                batch.seal(); // its bytes are about to be written: it can no longer grow
-            }
+            writer.sealIfOpen(batchNumber); // its bytes are about to be written: it can no longer grow
             if (outLength + queuedBytes() + unflushedBytes() > maxPendingBytes) {
                 shutDown(CloseReason.SLOW_CONSUMER);
                 return;
@@ -294,8 +297,8 @@ final class NettyTransport implements Transport {
             shutDown(CloseReason.SLOW_CONSUMER);
             return;
         }
-        // copied into pooled direct buffers (the socket needs direct memory anyway), so the array can be reused:
-        // no garbage per flush; slices stay under Netty's pooled chunk size
+        // copied into pooled direct buffers (the socket needs direct memory anyway); slices stay under Netty's
+        // pooled chunk size
         for (int at = 0; at < outLength; at += DIRECT_SLICE) {
             int n = Math.min(DIRECT_SLICE, outLength - at);
             ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(n);
@@ -303,9 +306,7 @@ final class NettyTransport implements Transport {
             vertxContext.write(direct, writePromise);
         }
         vertxContext.flush();
-        if (out.length > 4 * Math.max(outLength, 1024)) {
-            out = null; // a burst is over: give the large array back
-        }
+        out = null; // an idle connection holds no buffer; the next one is sized from this flush
         lastFlush = outLength;
         outLength = 0;
     }

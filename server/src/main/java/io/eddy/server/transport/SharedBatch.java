@@ -89,6 +89,7 @@ final class SharedBatch {
         }
     }
 
+    final long number;
     private final Transport[] targets;
     private final int from;
     private final int to;
@@ -98,8 +99,9 @@ final class SharedBatch {
     final Shared packed;
     boolean sealed;
 
-    private SharedBatch(Transport[] targets, int from, int to, NettyTransport excluded, int plainHolders,
-                        int packedHolders) {
+    private SharedBatch(long number, Transport[] targets, int from, int to, NettyTransport excluded,
+                        int plainHolders, int packedHolders) {
+        this.number = number;
         this.targets = targets;
         this.from = from;
         this.to = to;
@@ -113,7 +115,8 @@ final class SharedBatch {
      * them; null when no connection is left to attach, or when one of them is not {@code writer}'s (the caller then
      * delivers one by one).
      */
-    static SharedBatch open(LoopWriter writer, Transport[] targets, int from, int to, NettyTransport except) {
+    static SharedBatch open(LoopWriter writer, long number, Transport[] targets, int from, int to,
+                            NettyTransport except) {
         int plainHolders = 0;
         int packedHolders = 0;
         NettyTransport excluded = null;
@@ -135,7 +138,7 @@ final class SharedBatch {
         if (plainHolders + packedHolders == 0) {
             return null;
         }
-        SharedBatch batch = new SharedBatch(targets, from, to, excluded, plainHolders, packedHolders);
+        SharedBatch batch = new SharedBatch(number, targets, from, to, excluded, plainHolders, packedHolders);
         for (int i = from; i < to; i++) {
             NettyTransport t = (NettyTransport) targets[i];
             if (t != except && t.open()) {
@@ -156,7 +159,7 @@ final class SharedBatch {
         // a different publisher: fine as long as it is not one of the receivers (a connection of another loop
         // never is, and only this loop's connections may be asked which batch they are in)
         return excluded == null && (except == null || except.writer() != ((NettyTransport) targets[from]).writer()
-                || except.batch != this);
+                || except.batchNumber != number);
     }
 
     void append(byte[] message) {
