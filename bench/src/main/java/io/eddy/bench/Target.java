@@ -81,13 +81,13 @@ enum Target {
                 List<String> cmd = List.of("node", root.resolve("bench/peers/socketio-server.js").toString(),
                         "--port", Integer.toString(port));
                 ServerProcess p = ServerProcess.start("socketio", cmd, dir, null, port);
-                yield new Running(p, new SocketIoPeer(URI.create("ws://127.0.0.1:" + port), payloadBytes));
+                yield new Running(p, new SocketIoPeer(URI.create("ws://127.0.0.1:" + port), payloadBytes), port);
             }
             case BARE -> {
                 List<String> cmd = List.of(java, "-cp", absoluteClassPath(),
                         BareForwarder.class.getName(), "--port", Integer.toString(port));
                 ServerProcess p = ServerProcess.start("bare", cmd, dir, null, port);
-                yield new Running(p, new BarePeer(URI.create("ws://127.0.0.1:" + port + "/"), payloadBytes));
+                yield new Running(p, new BarePeer(URI.create("ws://127.0.0.1:" + port + "/"), payloadBytes), port);
             }
         };
     }
