@@ -1,14 +1,5 @@
 package io.eddy.bench;
 
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.plot.CategoryPlot;
-import org.jfree.chart.renderer.category.LineAndShapeRenderer;
-import org.jfree.data.category.DefaultCategoryDataset;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,22 +65,14 @@ final class Report {
 
     private static void chart(Path file, Map<FanOutBenchmark.Row, Map<Target, FanOutBenchmark.Result>> table,
                               List<FanOutBenchmark.Row> rows, List<Target> targets) throws IOException {
-        DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (FanOutBenchmark.Row row : rows) {
-            for (Target t : targets) {
-                FanOutBenchmark.Result r = table.getOrDefault(row, Map.of()).get(t);
-                // a capped row has no point: the line stops where the target could not finish
-                data.addValue(r == null || r.capped() ? null : Math.max(0.01, r.medianMs()), t.label, row.toString());
+        Double[][] medians = new Double[rows.size()][targets.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int t = 0; t < targets.size(); t++) {
+                FanOutBenchmark.Result result = table.getOrDefault(rows.get(r), Map.of()).get(targets.get(t));
+                medians[r][t] = result == null || result.capped() ? null : result.medianMs();
             }
         }
-        LogAxis range = new LogAxis("median time to deliver everything (ms, log scale)");
-        range.setSmallestValue(0.01);
-        CategoryAxis domain = new CategoryAxis("subscribers × publishers");
-        domain.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-        LineAndShapeRenderer renderer = new LineAndShapeRenderer(true, true);
-        CategoryPlot plot = new CategoryPlot(data, domain, range, renderer);
-        JFreeChart chart = new JFreeChart("Pub-sub fan-out on " + Machine.cores() + " cores", JFreeChart.DEFAULT_TITLE_FONT,
-                plot, true);
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 620);
+        FanOutChart.write(file, Machine.cores(), rows.stream().map(Object::toString).toList(),
+                targets.stream().map(t -> t.label).toList(), medians);
     }
 }
