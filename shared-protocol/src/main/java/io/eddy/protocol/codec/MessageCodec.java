@@ -88,6 +88,7 @@ public final class MessageCodec {
             } else if (tag == 0) {
                 throw new MalformedMessageException("field tag 0");
             } else {
+                // protobuf readers pass over fields they do not know: a newer client's additions must not break us
                 envelope.skip(wireType);
             }
         }
@@ -115,6 +116,7 @@ public final class MessageCodec {
             }
             Field field = schema.field(tag);
             if (field == null) {
+                // a field this topic's schema does not define (a newer protocol revision): passed over, as protobuf does
                 r.skip(wireType);
                 continue;
             }
@@ -178,6 +180,7 @@ public final class MessageCodec {
             } else if (tag == 2 && wireType == ProtobufWire.VARINT) {
                 value = (int) entry.varint();
             } else {
+                // unknown map-entry fields are passed over like any unknown protobuf field
                 entry.skip(wireType);
             }
         }
