@@ -144,13 +144,6 @@ public final class PresenceHandler implements TopicHandler {
         }
     }
 
-    /** Users online now, for monitoring. */
-    public int onlineUsers() {
-        synchronized (lock) {
-            return online.size();
-        }
-    }
-
     /** Everybody-subscribers first, then the user's own subscribers, as deepstream orders them. Holds the lock. */
     private void announce(String user, PresenceAction toEverybody, PresenceAction toSubscribers) {
         everybody.sendToSubscribers(ALL, Message.of(toEverybody).name(user), null);
