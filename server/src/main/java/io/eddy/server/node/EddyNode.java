@@ -43,7 +43,6 @@ public final class EddyNode implements AutoCloseable {
     private final LocalListenRegistry eventListening;
     private final RecordTopic recordTopic;
     private final RpcHandler rpc;
-    private final PresenceHandler presence;
     private final ProtocolHandler protocol;
     private final Timeout heartbeatCheck;
 
@@ -60,8 +59,7 @@ public final class EddyNode implements AutoCloseable {
         handlers.put(Topic.RECORD, recordTopic.handler());
         rpc = new RpcHandler(settings.rpc(), scheduler, badInput);
         handlers.put(Topic.RPC, rpc);
-        presence = new PresenceHandler(badInput);
-        handlers.put(Topic.PRESENCE, presence);
+        handlers.put(Topic.PRESENCE, new PresenceHandler(badInput));
         LOG.infof("records stored in %s", recordTopic.storeDescription());
 
         protocol = new ProtocolHandler(settings.connection(), auth, handlers, sessions, scheduler, badInput, metrics);
@@ -86,10 +84,6 @@ public final class EddyNode implements AutoCloseable {
 
     public RpcHandler rpc() {
         return rpc;
-    }
-
-    public PresenceHandler presence() {
-        return presence;
     }
 
     public BadInput badInput() {

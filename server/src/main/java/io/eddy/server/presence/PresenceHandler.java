@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eddy.protocol.Message;
 import io.eddy.protocol.PresenceAction;
-import io.eddy.protocol.codec.MessageCodec;
 import io.eddy.server.session.BadInput;
 import io.eddy.server.session.Session;
 import io.eddy.server.session.TopicHandler;
@@ -12,7 +11,6 @@ import io.eddy.server.subscription.LocalSubscriptionRegistry;
 import io.eddy.server.subscription.SubscriptionRegistry;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +27,19 @@ import java.util.Map;
 public final class PresenceHandler implements TopicHandler {
 
     static final String EXCLUDED_USER = "OPEN";
-    private static final Session[] NONE = new Session[0];
+    /** The one name in {@link #everybody}. */
+    private static final String ALL = "";
 
     private final SubscriptionRegistry userSubscriptions = new LocalSubscriptionRegistry();
+    /**
+     * Connections subscribed to everybody, under one name: a registry rather than a plain array, so an announcement
+     * reaches them encoded once and handed to each I/O thread as one task. Changed under lock.
+     */
+    private final SubscriptionRegistry everybody = new LocalSubscriptionRegistry();
     private final BadInput badInput;
     private final Object lock = new Object();
     /** Connections per online user, in the order users came online. Guarded by lock. */
     private final Map<String, Integer> online = new LinkedHashMap<>();
-    /** Connections subscribed to everybody; copy-on-write under lock. */
-    private volatile Session[] everybody = NONE;
 
     public PresenceHandler(BadInput badInput) {
         this.badInput = badInput;
@@ -65,7 +67,7 @@ public final class PresenceHandler implements TopicHandler {
         String user = session.userId();
         synchronized (lock) {
             if (session.presenceSubscribedToAll()) {
-                everybody = without(everybody, session);
+                everybody.remove(ALL, session);
             }
             if (user != null && !user.equals(EXCLUDED_USER)) { // a user id is only set by a successful login
                 Integer remaining = online.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
@@ -83,9 +85,7 @@ public final class PresenceHandler implements TopicHandler {
                 synchronized (lock) {
                     if (!session.presenceSubscribedToAll()) {
                         session.presenceSubscribedToAll(true);
-                        Session[] grown = Arrays.copyOf(everybody, everybody.length + 1);
-                        grown[everybody.length] = session;
-                        everybody = grown;
+                        everybody.add(ALL, session);
                     }
                 }
                 session.send(Message.of(PresenceAction.SUBSCRIBE_ALL).isAck(true));
@@ -94,7 +94,7 @@ public final class PresenceHandler implements TopicHandler {
                 synchronized (lock) {
                     if (session.presenceSubscribedToAll()) {
                         session.presenceSubscribedToAll(false);
-                        everybody = without(everybody, session);
+                        everybody.remove(ALL, session);
                     }
                 }
                 session.send(Message.of(PresenceAction.UNSUBSCRIBE_ALL).isAck(true));
@@ -144,28 +144,9 @@ public final class PresenceHandler implements TopicHandler {
         }
     }
 
-    /** Users online now, for monitoring. */
-    public int onlineUsers() {
-        synchronized (lock) {
-            return online.size();
-        }
-    }
-
     /** Everybody-subscribers first, then the user's own subscribers, as deepstream orders them. Holds the lock. */
     private void announce(String user, PresenceAction toEverybody, PresenceAction toSubscribers) {
-        Session[] all = everybody;
-        if (all.length > 0) {
-            byte[] frame = MessageCodec.encode(Message.of(toEverybody).name(user));
-            for (Session s : all) {
-                s.sendFrame(frame);
-            }
-        }
+        everybody.sendToSubscribers(ALL, Message.of(toEverybody).name(user), null);
         userSubscriptions.sendToSubscribers(user, Message.of(toSubscribers).name(user), null);
-    }
-
-    private static Session[] without(Session[] sessions, Session session) {
-        List<Session> kept = new ArrayList<>(Arrays.asList(sessions));
-        kept.remove(session);
-        return kept.toArray(NONE);
     }
 }

@@ -3,6 +3,7 @@ package io.eddy.server.record;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.eddy.protocol.Message;
 import io.eddy.protocol.RecordAction;
+import io.eddy.protocol.codec.MessageCodec;
 import io.eddy.server.listen.ListenRegistry;
 import io.eddy.server.session.BadInput;
 import io.eddy.server.session.Session;
@@ -313,9 +314,10 @@ public final class RecordHandler implements TopicHandler {
 
     /** DELETED to each subscriber but {@code except}, and every one of them unsubscribed on the server side. */
     private void dropSubscribers(String name, Session[] subscribed, Session except) {
+        byte[] deleted = MessageCodec.encode(Message.of(RecordAction.DELETED).name(name));
         for (Session s : subscribed) {
             if (s != except) {
-                s.send(Message.of(RecordAction.DELETED).name(name));
+                s.sendFrame(deleted);
             }
             subscriptions.remove(name, s);
             s.execute(() -> s.recordSubscriptions().remove(name));

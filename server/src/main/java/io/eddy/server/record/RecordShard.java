@@ -13,10 +13,12 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,7 +52,7 @@ final class RecordShard implements AutoCloseable {
     private final long maxBytes;
     private ConflictHandler conflicts = (shard, entry) -> { };
     private final LinkedHashMap<String, RecordEntry> entries = new LinkedHashMap<>(256, 0.75f, true);
-    private final Map<RecordEntry, List<Waiting>> loading = new java.util.HashMap<>();
+    private final Map<RecordEntry, List<Waiting>> loading = new HashMap<>();
     private long bytes;
 
     RecordShard(int index, RecordStore store, RecordSettings settings, SubscriptionRegistry subscriptions,
@@ -128,7 +130,7 @@ final class RecordShard implements AutoCloseable {
             }
         }
         if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = unwrap(failure);
             LOG.warnf("loading record '%s' failed: %s", entry.name, cause.toString());
             entries.remove(entry.name, entry); // the next request tries again
             if (waiting != null) {
@@ -191,8 +193,7 @@ final class RecordShard implements AutoCloseable {
                 .orTimeout(settings.storageTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((stored, failure) -> executor.execute(() -> {
                     if (failure != null) {
-                        onFailure.accept(failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure);
+                        onFailure.accept(unwrap(failure));
                     } else {
                         onLoaded.accept(stored);
                     }
@@ -224,7 +225,7 @@ final class RecordShard implements AutoCloseable {
 
     private void stored(RecordEntry entry, int version, Throwable failure) {
         entry.storing = false;
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         if (cause == null) {
             entry.storedVersion = version;
             acknowledgeUpTo(entry, version);
@@ -291,13 +292,18 @@ final class RecordShard implements AutoCloseable {
 
     /** Records in memory, counted on the shard's thread. */
     int cachedEntries() {
-        java.util.concurrent.CompletableFuture<Integer> size = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Integer> size = new CompletableFuture<>();
         executor.execute(() -> size.complete(entries.size()));
         try {
             return size.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** What failed, without the wrapper a dependent stage puts around it; null stays null. */
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** Parses stored text, for callers replacing an entry with what storage holds. */
@@ -313,7 +319,7 @@ final class RecordShard implements AutoCloseable {
     void flush(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            java.util.concurrent.CompletableFuture<Boolean> idle = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Boolean> idle = new CompletableFuture<>();
             executor.execute(() -> idle.complete(entries.values().stream().allMatch(RecordEntry::storageIdle)));
             try {
                 if (idle.get(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -57,8 +57,7 @@ public final class ProtocolHandler {
         }
         sessions.add(session);
         metrics.connectionsOpened.increment();
-        session.authTimeout(scheduler.schedule(() -> session.execute(() -> authenticationTimedOut(session)),
-                settings.unauthenticatedClientTimeout()));
+        startAuthTimeout(session);
         return session;
     }
 
@@ -212,13 +211,17 @@ public final class ProtocolHandler {
         // deepstream stops the timer at the first result, even a failure, so a connection that failed once may idle
         // unauthenticated for ever; here each failure starts a fresh window for the next attempt instead
         session.authTimeout().cancel();
-        session.authTimeout(scheduler.schedule(() -> session.execute(() -> authenticationTimedOut(session)),
-                settings.unauthenticatedClientTimeout()));
+        startAuthTimeout(session);
         session.send(Message.of(AuthAction.AUTH_UNSUCCESSFUL).data(json(rejected.clientData())));
         if (attempts >= settings.maxAuthAttempts()) {
             session.send(Message.of(AuthAction.TOO_MANY_AUTH_ATTEMPTS));
             session.close(CloseReason.AUTHENTICATION_FAILED);
         }
+    }
+
+    private void startAuthTimeout(Session session) {
+        session.authTimeout(scheduler.schedule(() -> session.execute(() -> authenticationTimedOut(session)),
+                settings.unauthenticatedClientTimeout()));
     }
 
     private void authenticationTimedOut(Session session) {

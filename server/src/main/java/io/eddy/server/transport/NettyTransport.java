@@ -225,10 +225,7 @@ final class NettyTransport implements Transport {
             queued = new ArrayDeque<>(4);
         }
         for (int at = 0; at < outLength; at += DIRECT_SLICE) {
-            int n = Math.min(DIRECT_SLICE, outLength - at);
-            ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(n);
-            direct.writeBytes(out, at, n);
-            queued.add(direct);
+            queued.add(directSlice(at));
         }
         outLength = 0;
     }
@@ -297,18 +294,24 @@ final class NettyTransport implements Transport {
             shutDown(CloseReason.SLOW_CONSUMER);
             return;
         }
-        // copied into pooled direct buffers (the socket needs direct memory anyway); slices stay under Netty's
-        // pooled chunk size
         for (int at = 0; at < outLength; at += DIRECT_SLICE) {
-            int n = Math.min(DIRECT_SLICE, outLength - at);
-            ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(n);
-            direct.writeBytes(out, at, n);
-            vertxContext.write(direct, writePromise);
+            vertxContext.write(directSlice(at), writePromise);
         }
         vertxContext.flush();
         out = null; // an idle connection holds no buffer; the next one is sized from this flush
         lastFlush = outLength;
         outLength = 0;
+    }
+
+    /**
+     * The bytes of {@code out} from {@code at}, at most {@link #DIRECT_SLICE} of them, in a pooled direct buffer: the
+     * socket needs direct memory anyway, and slices stay under Netty's pooled chunk size.
+     */
+    private ByteBuf directSlice(int at) {
+        int n = Math.min(DIRECT_SLICE, outLength - at);
+        ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(n);
+        direct.writeBytes(out, at, n);
+        return direct;
     }
 
     /** Writes the header of the open packed frame into the room reserved for it. */
