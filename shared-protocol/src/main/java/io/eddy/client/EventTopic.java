@@ -189,12 +189,7 @@ final class EventTopic implements TopicHandler {
             if (waiting != null) {
                 waiting.completeExceptionally(denied);
             }
-            // the server acknowledges a bulk SUBSCRIBE only if some of its names were allowed
-            PendingAcks.Request request = message.correlationId() == null ? null
-                    : acks.get(EventAction.SUBSCRIBE, message.correlationId());
-            if (request != null && request.names.remove(name) && request.names.isEmpty()) {
-                acks.remove(EventAction.SUBSCRIBE, message.correlationId());
-            }
+            acks.refuse(EventAction.SUBSCRIBE, message.correlationId(), name);
         } else if (original != null && original == EventAction.LISTEN.code()) {
             listening.onListenFailed(name, denied, true);
         }
@@ -238,13 +233,7 @@ final class EventTopic implements TopicHandler {
     @Override
     public void onSessionLost() {
         nextCorrelationId = 0;
-        for (PendingAcks.Request request : acks.removeAll()) {
-            // subscribes and listens wait for the next login, which sends them again; the server dropped the
-            // rest along with the connection, so an unsubscribe or unlisten has nothing left to wait for
-            if (request.done != null) {
-                request.done.complete(null);
-            }
-        }
+        acks.completeAll();
         subscribing.entrySet().removeIf(e -> {
             if (callbacks.containsKey(e.getKey())) {
                 return false;
@@ -257,11 +246,7 @@ final class EventTopic implements TopicHandler {
 
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
-        for (PendingAcks.Request request : acks.removeAll()) {
-            if (request.done != null) {
-                request.done.completeExceptionally(cause);
-            }
-        }
+        acks.failAll(cause);
         for (CompletableFuture<Void> waiting : subscribing.values()) {
             waiting.completeExceptionally(cause);
         }

@@ -342,12 +342,7 @@ final class PresenceTopic implements TopicHandler {
                 if (waiting != null) {
                     waiting.completeExceptionally(refused);
                 }
-                // the server acknowledges a bulk SUBSCRIBE only if some of its users were allowed
-                PendingAcks.Request request = message.correlationId() == null ? null
-                        : acks.get(PresenceAction.SUBSCRIBE, message.correlationId());
-                if (request != null && request.names.remove(user) && request.names.isEmpty()) {
-                    acks.remove(PresenceAction.SUBSCRIBE, message.correlationId());
-                }
+                acks.refuse(PresenceAction.SUBSCRIBE, message.correlationId(), user);
             }
             case SUBSCRIBE_ALL -> {
                 everybody = List.of();
@@ -430,13 +425,7 @@ final class PresenceTopic implements TopicHandler {
     @Override
     public void onSessionLost() {
         nextBulkId = 0;
-        for (PendingAcks.Request request : acks.removeAll()) {
-            // subscriptions wait for the next login, which sends them again; the server dropped the rest along
-            // with the connection, so an unsubscribe has nothing left to wait for
-            if (request.done != null) {
-                request.done.complete(null);
-            }
-        }
+        acks.completeAll();
         subscribing.entrySet().removeIf(e -> {
             if (byUser.containsKey(e.getKey())) {
                 return false;
@@ -464,11 +453,7 @@ final class PresenceTopic implements TopicHandler {
 
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
-        for (PendingAcks.Request request : acks.removeAll()) {
-            if (request.done != null) {
-                request.done.completeExceptionally(cause);
-            }
-        }
+        acks.failAll(cause);
         for (CompletableFuture<Void> waiting : subscribing.values()) {
             waiting.completeExceptionally(cause);
         }

@@ -267,15 +267,9 @@ final class RpcTopic implements TopicHandler {
             if (waiting != null) {
                 waiting.completeExceptionally(new EddyClientException(Topic.RPC, action.name(), name));
             }
-            // the server acknowledges a bulk PROVIDE only if some of its names were allowed
-            RpcAction bulk = RpcAction.of(original);
-            PendingAcks.Request request = message.correlationId() == null ? null
-                    : acks.get(bulk, message.correlationId());
-            if (request != null && request.names.remove(name) && request.names.isEmpty()) {
-                acks.remove(bulk, message.correlationId());
-                if (request.done != null) {
-                    request.done.completeExceptionally(new EddyClientException(Topic.RPC, action.name(), name));
-                }
+            PendingAcks.Request ended = acks.refuse(RpcAction.of(original), message.correlationId(), name);
+            if (ended != null && ended.done != null) {
+                ended.done.completeExceptionally(new EddyClientException(Topic.RPC, action.name(), name));
             }
         }
         // as a provider: an answer that came too late, after the call ended
@@ -341,12 +335,7 @@ final class RpcTopic implements TopicHandler {
     @Override
     public void onSessionLost() {
         nextCorrelationId = 0;
-        for (PendingAcks.Request request : acks.removeAll()) {
-            // provides wait for the next login, which sends them again; an unprovide has nothing left to wait for
-            if (request.done != null) {
-                request.done.complete(null);
-            }
-        }
+        acks.completeAll();
         providing.entrySet().removeIf(e -> {
             if (providers.containsKey(e.getKey())) {
                 return false;
@@ -363,11 +352,7 @@ final class RpcTopic implements TopicHandler {
 
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
-        for (PendingAcks.Request request : acks.removeAll()) {
-            if (request.done != null) {
-                request.done.completeExceptionally(cause);
-            }
-        }
+        acks.failAll(cause);
         for (CompletableFuture<Void> waiting : providing.values()) {
             waiting.completeExceptionally(cause);
         }
