@@ -9,7 +9,6 @@ import io.eddy.protocol.Message;
 import io.eddy.protocol.Topic;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ final class EventTopic implements TopicHandler {
     /** Callbacks per subscribed name, in subscription order; each list is replaced, never changed in place. */
     private final Map<String, List<Consumer<JsonNode>>> callbacks = new LinkedHashMap<>();
     /** Names whose SUBSCRIBE is not acknowledged yet, also while it waits for the next login. */
-    private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
+    private final AckWaiters subscribing = new AckWaiters();
     /** Bulk correlation ids count per session, like the JavaScript client's. */
     private int nextCorrelationId;
 
@@ -66,7 +65,7 @@ final class EventTopic implements TopicHandler {
             if (current == null) {
                 callbacks.put(name, List.of(callback));
                 first.add(name);
-                acked.add(subscribing.computeIfAbsent(name, n -> new CompletableFuture<>()));
+                acked.add(subscribing.add(name));
             } else {
                 callbacks.put(name, with(current, callback));
                 CompletableFuture<Void> waiting = subscribing.get(name);
@@ -104,10 +103,7 @@ final class EventTopic implements TopicHandler {
             acks.add(EventAction.UNSUBSCRIBE, correlationId, List.of(name), result);
         } else {
             // the server holds nothing for this client now, and the next login will not subscribe the name
-            CompletableFuture<Void> waiting = subscribing.remove(name);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
+            subscribing.complete(name);
             result.complete(null);
         }
     }
@@ -160,14 +156,8 @@ final class EventTopic implements TopicHandler {
 
     private void onSubscribeAck(String correlationId) {
         PendingAcks.Request request = acks.remove(EventAction.SUBSCRIBE, correlationId);
-        if (request == null) {
-            return; // not ours: something sent raw
-        }
-        for (String name : request.names) {
-            CompletableFuture<Void> waiting = subscribing.remove(name);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
+        if (request != null) { // else not ours: something sent raw
+            subscribing.complete(request.names);
         }
     }
 
@@ -185,10 +175,7 @@ final class EventTopic implements TopicHandler {
         if (original != null && original == EventAction.SUBSCRIBE.code()) {
             // as the JavaScript client: the callbacks of a refused name go, nothing would ever call them
             callbacks.remove(name);
-            CompletableFuture<Void> waiting = subscribing.remove(name);
-            if (waiting != null) {
-                waiting.completeExceptionally(denied);
-            }
+            subscribing.fail(name, denied);
             acks.refuse(EventAction.SUBSCRIBE, message.correlationId(), name);
         } else if (original != null && original == EventAction.LISTEN.code()) {
             listening.onListenFailed(name, denied, true);
@@ -200,14 +187,7 @@ final class EventTopic implements TopicHandler {
         String what = request.describe();
         EddyClientException timeout = new EddyClientException(Topic.EVENT, "ACK_TIMEOUT", what);
         switch ((EventAction) request.action) {
-            case SUBSCRIBE -> {
-                for (String name : request.names) {
-                    CompletableFuture<Void> waiting = subscribing.remove(name);
-                    if (waiting != null) {
-                        waiting.completeExceptionally(timeout);
-                    }
-                }
-            }
+            case SUBSCRIBE -> subscribing.fail(request.names, timeout);
             case LISTEN -> listening.onListenFailed(request.names.get(0), timeout, false);
             default -> {
                 if (request.done != null) {
@@ -234,23 +214,14 @@ final class EventTopic implements TopicHandler {
     public void onSessionLost() {
         nextCorrelationId = 0;
         acks.completeAll();
-        subscribing.entrySet().removeIf(e -> {
-            if (callbacks.containsKey(e.getKey())) {
-                return false;
-            }
-            e.getValue().complete(null);
-            return true;
-        });
+        subscribing.completeAllExcept(callbacks.keySet());
         listening.onSessionLost();
     }
 
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
         acks.failAll(cause);
-        for (CompletableFuture<Void> waiting : subscribing.values()) {
-            waiting.completeExceptionally(cause);
-        }
-        subscribing.clear();
+        subscribing.failAll(cause);
         listening.onStopped(cause);
         offline.discard(reportDiscarded);
     }

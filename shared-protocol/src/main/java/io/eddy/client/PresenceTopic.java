@@ -63,7 +63,7 @@ final class PresenceTopic implements TopicHandler {
     /** Callbacks per user, in subscription order; each list is replaced, never changed in place. */
     private final Map<String, List<PresenceCallback>> byUser = new LinkedHashMap<>();
     /** Users whose SUBSCRIBE is not acknowledged yet, also while it waits for the next login. */
-    private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
+    private final AckWaiters subscribing = new AckWaiters();
     /** QUERY_ALLs under way, oldest first: the server answers them in order. */
     private final ArrayDeque<Query> queryAlls = new ArrayDeque<>();
     /** QUERYs under way, by correlation id. */
@@ -129,7 +129,7 @@ final class PresenceTopic implements TopicHandler {
         byUser.put(user, current == null ? List.of(callback) : with(current, callback));
         CompletableFuture<Void> acked;
         if (current == null) {
-            acked = subscribing.computeIfAbsent(user, u -> new CompletableFuture<>());
+            acked = subscribing.add(user);
             if (connection.isOpen()) {
                 sendBulk(PresenceAction.SUBSCRIBE, List.of(user), null);
             }
@@ -264,12 +264,7 @@ final class PresenceTopic implements TopicHandler {
             case SUBSCRIBE -> {
                 PendingAcks.Request request = acks.remove(action, message.correlationId());
                 if (request != null) {
-                    for (String user : request.names) {
-                        CompletableFuture<Void> waiting = subscribing.remove(user);
-                        if (waiting != null) {
-                            waiting.complete(null);
-                        }
-                    }
+                    subscribing.complete(request.names);
                 }
             }
             case SUBSCRIBE_ALL -> {
@@ -338,10 +333,7 @@ final class PresenceTopic implements TopicHandler {
             case SUBSCRIBE -> {
                 String user = message.name();
                 byUser.remove(user);
-                CompletableFuture<Void> waiting = subscribing.remove(user);
-                if (waiting != null) {
-                    waiting.completeExceptionally(refused);
-                }
+                subscribing.fail(user, refused);
                 acks.refuse(PresenceAction.SUBSCRIBE, message.correlationId(), user);
             }
             case SUBSCRIBE_ALL -> {
@@ -385,12 +377,7 @@ final class PresenceTopic implements TopicHandler {
         String what = request.describe();
         EddyClientException timeout = new EddyClientException(Topic.PRESENCE, "ACK_TIMEOUT", what);
         if (request.action == PresenceAction.SUBSCRIBE) {
-            for (String user : request.names) {
-                CompletableFuture<Void> waiting = subscribing.remove(user);
-                if (waiting != null) {
-                    waiting.completeExceptionally(timeout);
-                }
-            }
+            subscribing.fail(request.names, timeout);
         } else if (request.action == PresenceAction.SUBSCRIBE_ALL) {
             if (subscribingAll != null) {
                 CompletableFuture<Void> waiting = subscribingAll;
@@ -426,13 +413,7 @@ final class PresenceTopic implements TopicHandler {
     public void onSessionLost() {
         nextBulkId = 0;
         acks.completeAll();
-        subscribing.entrySet().removeIf(e -> {
-            if (byUser.containsKey(e.getKey())) {
-                return false;
-            }
-            e.getValue().complete(null);
-            return true;
-        });
+        subscribing.completeAllExcept(byUser.keySet());
         if (subscribingAll != null && everybody.isEmpty()) {
             CompletableFuture<Void> waiting = subscribingAll;
             subscribingAll = null;
@@ -454,10 +435,7 @@ final class PresenceTopic implements TopicHandler {
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
         acks.failAll(cause);
-        for (CompletableFuture<Void> waiting : subscribing.values()) {
-            waiting.completeExceptionally(cause);
-        }
-        subscribing.clear();
+        subscribing.failAll(cause);
         if (subscribingAll != null) {
             subscribingAll.completeExceptionally(cause);
             subscribingAll = null;
@@ -501,12 +479,7 @@ final class PresenceTopic implements TopicHandler {
         if (connection.isOpen()) {
             sendBulk(PresenceAction.UNSUBSCRIBE, users, result);
         } else {
-            for (String user : users) {
-                CompletableFuture<Void> waiting = subscribing.remove(user);
-                if (waiting != null) {
-                    waiting.complete(null);
-                }
-            }
+            subscribing.complete(users);
             result.complete(null);
         }
     }
