@@ -268,10 +268,8 @@ final class PresenceTopic implements TopicHandler {
                 }
             }
             case SUBSCRIBE_ALL -> {
-                if (acks.remove(action, NO_ID) != null && subscribingAll != null) {
-                    CompletableFuture<Void> waiting = subscribingAll;
-                    subscribingAll = null;
-                    waiting.complete(null);
+                if (acks.remove(action, NO_ID) != null) {
+                    endSubscribingAll(null);
                 }
             }
             case UNSUBSCRIBE, UNSUBSCRIBE_ALL -> {
@@ -339,11 +337,7 @@ final class PresenceTopic implements TopicHandler {
             case SUBSCRIBE_ALL -> {
                 everybody = List.of();
                 acks.remove(PresenceAction.SUBSCRIBE_ALL, NO_ID);
-                if (subscribingAll != null) {
-                    CompletableFuture<Void> waiting = subscribingAll;
-                    subscribingAll = null;
-                    waiting.completeExceptionally(refused);
-                }
+                endSubscribingAll(refused);
             }
             default -> { }
         }
@@ -379,11 +373,7 @@ final class PresenceTopic implements TopicHandler {
         if (request.action == PresenceAction.SUBSCRIBE) {
             subscribing.fail(request.names, timeout);
         } else if (request.action == PresenceAction.SUBSCRIBE_ALL) {
-            if (subscribingAll != null) {
-                CompletableFuture<Void> waiting = subscribingAll;
-                subscribingAll = null;
-                waiting.completeExceptionally(timeout);
-            }
+            endSubscribingAll(timeout);
         } else if (request.done != null) {
             request.done.completeExceptionally(timeout);
         }
@@ -414,10 +404,8 @@ final class PresenceTopic implements TopicHandler {
         nextBulkId = 0;
         acks.completeAll();
         subscribing.completeAllExcept(byUser.keySet());
-        if (subscribingAll != null && everybody.isEmpty()) {
-            CompletableFuture<Void> waiting = subscribingAll;
-            subscribingAll = null;
-            waiting.complete(null);
+        if (everybody.isEmpty()) {
+            endSubscribingAll(null);
         }
         // queries under way are lost with the connection, as in the JavaScript client
         List<Query> lost = new ArrayList<>(queryAlls);
@@ -436,10 +424,7 @@ final class PresenceTopic implements TopicHandler {
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
         acks.failAll(cause);
         subscribing.failAll(cause);
-        if (subscribingAll != null) {
-            subscribingAll.completeExceptionally(cause);
-            subscribingAll = null;
-        }
+        endSubscribingAll(cause);
         List<Query> all = new ArrayList<>(queryAlls);
         all.addAll(queries.values());
         all.addAll(unsent);
@@ -467,11 +452,22 @@ final class PresenceTopic implements TopicHandler {
             acks.add(PresenceAction.UNSUBSCRIBE_ALL, NO_ID, List.of(), result);
         } else {
             // the server holds nothing for this client now, and the next login will not subscribe
-            if (subscribingAll != null) {
-                subscribingAll.complete(null);
-                subscribingAll = null;
-            }
+            endSubscribingAll(null);
             result.complete(null);
+        }
+    }
+
+    /** Completes the SUBSCRIBE_ALL future, if one waits; {@code failure} null for success. */
+    private void endSubscribingAll(Throwable failure) {
+        CompletableFuture<Void> waiting = subscribingAll;
+        if (waiting == null) {
+            return;
+        }
+        subscribingAll = null; // first, so a caller reacting to it may subscribe again
+        if (failure == null) {
+            waiting.complete(null);
+        } else {
+            waiting.completeExceptionally(failure);
         }
     }
 
