@@ -9,7 +9,6 @@ import io.eddy.protocol.Message;
 import io.eddy.protocol.Topic;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ final class EventTopic implements TopicHandler {
     /** Callbacks per subscribed name, in subscription order; each list is replaced, never changed in place. */
     private final Map<String, List<Consumer<JsonNode>>> callbacks = new LinkedHashMap<>();
     /** Names whose SUBSCRIBE is not acknowledged yet, also while it waits for the next login. */
-    private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
+    private final AckWaiters subscribing = new AckWaiters();
     /** Bulk correlation ids count per session, like the JavaScript client's. */
     private int nextCorrelationId;
 
@@ -66,7 +65,7 @@ final class EventTopic implements TopicHandler {
             if (current == null) {
                 callbacks.put(name, List.of(callback));
                 first.add(name);
-                acked.add(subscribing.computeIfAbsent(name, n -> new CompletableFuture<>()));
+                acked.add(subscribing.add(name));
             } else {
                 callbacks.put(name, with(current, callback));
                 CompletableFuture<Void> waiting = subscribing.get(name);
@@ -104,10 +103,7 @@ final class EventTopic implements TopicHandler {
             acks.add(EventAction.UNSUBSCRIBE, correlationId, List.of(name), result);
         } else {
             // the server holds nothing for this client now, and the next login will not subscribe the name
-            CompletableFuture<Void> waiting = subscribing.remove(name);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
+            subscribing.complete(name);
             result.complete(null);
         }
     }
@@ -160,14 +156,8 @@ final class EventTopic implements TopicHandler {
 
     private void onSubscribeAck(String correlationId) {
         PendingAcks.Request request = acks.remove(EventAction.SUBSCRIBE, correlationId);
-        if (request == null) {
-            return; // not ours: something sent raw
-        }
-        for (String name : request.names) {
-            CompletableFuture<Void> waiting = subscribing.remove(name);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
+        if (request != null) { // else not ours: something sent raw
+            subscribing.complete(request.names);
         }
     }
 
@@ -185,16 +175,8 @@ final class EventTopic implements TopicHandler {
         if (original != null && original == EventAction.SUBSCRIBE.code()) {
             // as the JavaScript client: the callbacks of a refused name go, nothing would ever call them
             callbacks.remove(name);
-            CompletableFuture<Void> waiting = subscribing.remove(name);
-            if (waiting != null) {
-                waiting.completeExceptionally(denied);
-            }
-            // the server acknowledges a bulk SUBSCRIBE only if some of its names were allowed
-            PendingAcks.Request request = message.correlationId() == null ? null
-                    : acks.get(EventAction.SUBSCRIBE, message.correlationId());
-            if (request != null && request.names.remove(name) && request.names.isEmpty()) {
-                acks.remove(EventAction.SUBSCRIBE, message.correlationId());
-            }
+            subscribing.fail(name, denied);
+            acks.refuse(EventAction.SUBSCRIBE, message.correlationId(), name);
         } else if (original != null && original == EventAction.LISTEN.code()) {
             listening.onListenFailed(name, denied, true);
         }
@@ -205,14 +187,7 @@ final class EventTopic implements TopicHandler {
         String what = request.describe();
         EddyClientException timeout = new EddyClientException(Topic.EVENT, "ACK_TIMEOUT", what);
         switch ((EventAction) request.action) {
-            case SUBSCRIBE -> {
-                for (String name : request.names) {
-                    CompletableFuture<Void> waiting = subscribing.remove(name);
-                    if (waiting != null) {
-                        waiting.completeExceptionally(timeout);
-                    }
-                }
-            }
+            case SUBSCRIBE -> subscribing.fail(request.names, timeout);
             case LISTEN -> listening.onListenFailed(request.names.get(0), timeout, false);
             default -> {
                 if (request.done != null) {
@@ -238,34 +213,15 @@ final class EventTopic implements TopicHandler {
     @Override
     public void onSessionLost() {
         nextCorrelationId = 0;
-        for (PendingAcks.Request request : acks.removeAll()) {
-            // subscribes and listens wait for the next login, which sends them again; the server dropped the
-            // rest along with the connection, so an unsubscribe or unlisten has nothing left to wait for
-            if (request.done != null) {
-                request.done.complete(null);
-            }
-        }
-        subscribing.entrySet().removeIf(e -> {
-            if (callbacks.containsKey(e.getKey())) {
-                return false;
-            }
-            e.getValue().complete(null);
-            return true;
-        });
+        acks.completeAll();
+        subscribing.completeAllExcept(callbacks.keySet());
         listening.onSessionLost();
     }
 
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
-        for (PendingAcks.Request request : acks.removeAll()) {
-            if (request.done != null) {
-                request.done.completeExceptionally(cause);
-            }
-        }
-        for (CompletableFuture<Void> waiting : subscribing.values()) {
-            waiting.completeExceptionally(cause);
-        }
-        subscribing.clear();
+        acks.failAll(cause);
+        subscribing.failAll(cause);
         listening.onStopped(cause);
         offline.discard(reportDiscarded);
     }

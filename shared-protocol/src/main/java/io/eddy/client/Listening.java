@@ -36,7 +36,7 @@ final class Listening {
 
     private final Map<String, ListenCallback> patterns = new LinkedHashMap<>();
     /** Patterns whose LISTEN is not acknowledged yet, also while it waits for the next login. */
-    private final Map<String, CompletableFuture<Void>> listening = new HashMap<>();
+    private final AckWaiters listening = new AckWaiters();
     /** Accepted names, by subscription name: the server asks one provider per name. */
     private final Map<String, ProviderResponse> provided = new HashMap<>();
 
@@ -57,7 +57,7 @@ final class Listening {
             return;
         }
         patterns.put(pattern, callback);
-        CompletableFuture<Void> acked = listening.computeIfAbsent(pattern, p -> new CompletableFuture<>());
+        CompletableFuture<Void> acked = listening.add(pattern);
         if (connection.isOpen()) {
             sendListen(pattern);
         }
@@ -79,10 +79,7 @@ final class Listening {
             connection.write(new Message(actions.topic(), actions.unlisten().code()).name(pattern));
             acks.add(actions.unlisten(), pattern, List.of(), result);
         } else {
-            CompletableFuture<Void> waiting = listening.remove(pattern);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
+            listening.complete(pattern);
             result.complete(null);
         }
     }
@@ -93,10 +90,7 @@ final class Listening {
             return;
         }
         if (action == actions.listen()) {
-            CompletableFuture<Void> waiting = listening.remove(pattern);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
+            listening.complete(pattern);
         } else if (request.done != null) {
             request.done.complete(null);
         }
@@ -111,10 +105,7 @@ final class Listening {
         if (forget) {
             patterns.remove(pattern);
         }
-        CompletableFuture<Void> waiting = listening.remove(pattern);
-        if (waiting != null) {
-            waiting.completeExceptionally(cause);
-        }
+        listening.fail(pattern, cause);
     }
 
     void onFound(String pattern, String subscription) {
@@ -178,21 +169,12 @@ final class Listening {
         for (ProviderResponse response : stopped) {
             stop(response);
         }
-        listening.entrySet().removeIf(e -> {
-            if (patterns.containsKey(e.getKey())) {
-                return false; // sent again, and acknowledged, after the next login
-            }
-            e.getValue().complete(null);
-            return true;
-        });
+        listening.completeAllExcept(patterns.keySet());
     }
 
     void onStopped(EddyClientException cause) {
         provided.clear();
-        for (CompletableFuture<Void> waiting : listening.values()) {
-            waiting.completeExceptionally(cause);
-        }
-        listening.clear();
+        listening.failAll(cause);
     }
 
     private void sendListen(String pattern) {

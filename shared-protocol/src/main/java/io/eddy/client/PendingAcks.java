@@ -69,7 +69,7 @@ final class PendingAcks {
         return request;
     }
 
-    Request get(Action action, String id) {
+    private Request get(Action action, String id) {
         return byKey.get(key(action, id));
     }
 
@@ -82,8 +82,43 @@ final class PendingAcks {
         return request;
     }
 
+    /**
+     * The server refused one name of a bulk request. It acknowledges a bulk request only if some of its names were
+     * allowed, so once every name is refused no ack will come and the request is removed.
+     *
+     * @return the removed request when {@code name} was its last one, otherwise null
+     */
+    Request refuse(Action action, String correlationId, String name) {
+        Request request = correlationId == null ? null : get(action, correlationId);
+        if (request != null && request.names.remove(name) && request.names.isEmpty()) {
+            return remove(action, correlationId);
+        }
+        return null;
+    }
+
+    /**
+     * The connection is lost. Whatever is sent again after the next login is waited for elsewhere; the rest, an
+     * unsubscribe say, has nothing left to wait for, as the server dropped it along with the connection.
+     */
+    void completeAll() {
+        for (Request request : removeAll()) {
+            if (request.done != null) {
+                request.done.complete(null);
+            }
+        }
+    }
+
+    /** The client stopped for good. */
+    void failAll(Throwable cause) {
+        for (Request request : removeAll()) {
+            if (request.done != null) {
+                request.done.completeExceptionally(cause);
+            }
+        }
+    }
+
     /** Everything still waiting, with its timers stopped: the connection that would have answered is gone. */
-    List<Request> removeAll() {
+    private List<Request> removeAll() {
         List<Request> all = new ArrayList<>(byKey.values());
         byKey.clear();
         for (Request request : all) {

@@ -63,7 +63,7 @@ final class PresenceTopic implements TopicHandler {
     /** Callbacks per user, in subscription order; each list is replaced, never changed in place. */
     private final Map<String, List<PresenceCallback>> byUser = new LinkedHashMap<>();
     /** Users whose SUBSCRIBE is not acknowledged yet, also while it waits for the next login. */
-    private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
+    private final AckWaiters subscribing = new AckWaiters();
     /** QUERY_ALLs under way, oldest first: the server answers them in order. */
     private final ArrayDeque<Query> queryAlls = new ArrayDeque<>();
     /** QUERYs under way, by correlation id. */
@@ -129,7 +129,7 @@ final class PresenceTopic implements TopicHandler {
         byUser.put(user, current == null ? List.of(callback) : with(current, callback));
         CompletableFuture<Void> acked;
         if (current == null) {
-            acked = subscribing.computeIfAbsent(user, u -> new CompletableFuture<>());
+            acked = subscribing.add(user);
             if (connection.isOpen()) {
                 sendBulk(PresenceAction.SUBSCRIBE, List.of(user), null);
             }
@@ -264,19 +264,12 @@ final class PresenceTopic implements TopicHandler {
             case SUBSCRIBE -> {
                 PendingAcks.Request request = acks.remove(action, message.correlationId());
                 if (request != null) {
-                    for (String user : request.names) {
-                        CompletableFuture<Void> waiting = subscribing.remove(user);
-                        if (waiting != null) {
-                            waiting.complete(null);
-                        }
-                    }
+                    subscribing.complete(request.names);
                 }
             }
             case SUBSCRIBE_ALL -> {
-                if (acks.remove(action, NO_ID) != null && subscribingAll != null) {
-                    CompletableFuture<Void> waiting = subscribingAll;
-                    subscribingAll = null;
-                    waiting.complete(null);
+                if (acks.remove(action, NO_ID) != null) {
+                    endSubscribingAll(null);
                 }
             }
             case UNSUBSCRIBE, UNSUBSCRIBE_ALL -> {
@@ -338,25 +331,13 @@ final class PresenceTopic implements TopicHandler {
             case SUBSCRIBE -> {
                 String user = message.name();
                 byUser.remove(user);
-                CompletableFuture<Void> waiting = subscribing.remove(user);
-                if (waiting != null) {
-                    waiting.completeExceptionally(refused);
-                }
-                // the server acknowledges a bulk SUBSCRIBE only if some of its users were allowed
-                PendingAcks.Request request = message.correlationId() == null ? null
-                        : acks.get(PresenceAction.SUBSCRIBE, message.correlationId());
-                if (request != null && request.names.remove(user) && request.names.isEmpty()) {
-                    acks.remove(PresenceAction.SUBSCRIBE, message.correlationId());
-                }
+                subscribing.fail(user, refused);
+                acks.refuse(PresenceAction.SUBSCRIBE, message.correlationId(), user);
             }
             case SUBSCRIBE_ALL -> {
                 everybody = List.of();
                 acks.remove(PresenceAction.SUBSCRIBE_ALL, NO_ID);
-                if (subscribingAll != null) {
-                    CompletableFuture<Void> waiting = subscribingAll;
-                    subscribingAll = null;
-                    waiting.completeExceptionally(refused);
-                }
+                endSubscribingAll(refused);
             }
             default -> { }
         }
@@ -390,18 +371,9 @@ final class PresenceTopic implements TopicHandler {
         String what = request.describe();
         EddyClientException timeout = new EddyClientException(Topic.PRESENCE, "ACK_TIMEOUT", what);
         if (request.action == PresenceAction.SUBSCRIBE) {
-            for (String user : request.names) {
-                CompletableFuture<Void> waiting = subscribing.remove(user);
-                if (waiting != null) {
-                    waiting.completeExceptionally(timeout);
-                }
-            }
+            subscribing.fail(request.names, timeout);
         } else if (request.action == PresenceAction.SUBSCRIBE_ALL) {
-            if (subscribingAll != null) {
-                CompletableFuture<Void> waiting = subscribingAll;
-                subscribingAll = null;
-                waiting.completeExceptionally(timeout);
-            }
+            endSubscribingAll(timeout);
         } else if (request.done != null) {
             request.done.completeExceptionally(timeout);
         }
@@ -430,24 +402,10 @@ final class PresenceTopic implements TopicHandler {
     @Override
     public void onSessionLost() {
         nextBulkId = 0;
-        for (PendingAcks.Request request : acks.removeAll()) {
-            // subscriptions wait for the next login, which sends them again; the server dropped the rest along
-            // with the connection, so an unsubscribe has nothing left to wait for
-            if (request.done != null) {
-                request.done.complete(null);
-            }
-        }
-        subscribing.entrySet().removeIf(e -> {
-            if (byUser.containsKey(e.getKey())) {
-                return false;
-            }
-            e.getValue().complete(null);
-            return true;
-        });
-        if (subscribingAll != null && everybody.isEmpty()) {
-            CompletableFuture<Void> waiting = subscribingAll;
-            subscribingAll = null;
-            waiting.complete(null);
+        acks.completeAll();
+        subscribing.completeAllExcept(byUser.keySet());
+        if (everybody.isEmpty()) {
+            endSubscribingAll(null);
         }
         // queries under way are lost with the connection, as in the JavaScript client
         List<Query> lost = new ArrayList<>(queryAlls);
@@ -464,19 +422,9 @@ final class PresenceTopic implements TopicHandler {
 
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
-        for (PendingAcks.Request request : acks.removeAll()) {
-            if (request.done != null) {
-                request.done.completeExceptionally(cause);
-            }
-        }
-        for (CompletableFuture<Void> waiting : subscribing.values()) {
-            waiting.completeExceptionally(cause);
-        }
-        subscribing.clear();
-        if (subscribingAll != null) {
-            subscribingAll.completeExceptionally(cause);
-            subscribingAll = null;
-        }
+        acks.failAll(cause);
+        subscribing.failAll(cause);
+        endSubscribingAll(cause);
         List<Query> all = new ArrayList<>(queryAlls);
         all.addAll(queries.values());
         all.addAll(unsent);
@@ -504,11 +452,22 @@ final class PresenceTopic implements TopicHandler {
             acks.add(PresenceAction.UNSUBSCRIBE_ALL, NO_ID, List.of(), result);
         } else {
             // the server holds nothing for this client now, and the next login will not subscribe
-            if (subscribingAll != null) {
-                subscribingAll.complete(null);
-                subscribingAll = null;
-            }
+            endSubscribingAll(null);
             result.complete(null);
+        }
+    }
+
+    /** Completes the SUBSCRIBE_ALL future, if one waits; {@code failure} null for success. */
+    private void endSubscribingAll(Throwable failure) {
+        CompletableFuture<Void> waiting = subscribingAll;
+        if (waiting == null) {
+            return;
+        }
+        subscribingAll = null; // first, so a caller reacting to it may subscribe again
+        if (failure == null) {
+            waiting.complete(null);
+        } else {
+            waiting.completeExceptionally(failure);
         }
     }
 
@@ -516,12 +475,7 @@ final class PresenceTopic implements TopicHandler {
         if (connection.isOpen()) {
             sendBulk(PresenceAction.UNSUBSCRIBE, users, result);
         } else {
-            for (String user : users) {
-                CompletableFuture<Void> waiting = subscribing.remove(user);
-                if (waiting != null) {
-                    waiting.complete(null);
-                }
-            }
+            subscribing.complete(users);
             result.complete(null);
         }
     }

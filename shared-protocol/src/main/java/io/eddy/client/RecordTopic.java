@@ -716,12 +716,7 @@ final class RecordTopic implements TopicHandler {
                 }
             }
             case SUBSCRIBECREATEANDREAD, SUBSCRIBEANDREAD, SUBSCRIBEANDHEAD -> {
-                // the server acknowledges a bulk subscribe only if some of its names were allowed
-                PendingAcks.Request request = message.correlationId() == null ? null
-                        : acks.get(original, message.correlationId());
-                if (request != null && request.names.remove(name) && request.names.isEmpty()) {
-                    acks.remove(original, message.correlationId());
-                }
+                acks.refuse(original, message.correlationId(), name);
                 if (core != null) {
                     core.subscribeFailed(error);
                 }
@@ -854,12 +849,7 @@ final class RecordTopic implements TopicHandler {
         nextSubscribeId = 0;
         nextHeadId = 0;
         toSubscribe.clear();
-        for (PendingAcks.Request request : acks.removeAll()) {
-            // an unsubscribe or unlisten has nothing left to wait for: the server dropped it all
-            if (request.done != null) {
-                request.done.complete(null);
-            }
-        }
+        acks.completeAll();
         listening.onSessionLost();
         EddyClientException offlineError = new EddyClientException(Topic.RECORD, "CLIENT_OFFLINE",
                 "the connection was lost");
@@ -877,11 +867,7 @@ final class RecordTopic implements TopicHandler {
 
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
-        for (PendingAcks.Request request : acks.removeAll()) {
-            if (request.done != null) {
-                request.done.completeExceptionally(cause);
-            }
-        }
+        acks.failAll(cause);
         listening.onStopped(cause);
         failAll(writeAcks, cause);
         failAll(deletes, cause);

@@ -49,7 +49,7 @@ final class RpcTopic implements TopicHandler {
     /** Provided names and their providers, in the order they were provided. */
     private final Map<String, RpcProvider> providers = new LinkedHashMap<>();
     /** Names whose PROVIDE is not acknowledged yet, also while it waits for the next login. */
-    private final Map<String, CompletableFuture<Void>> providing = new HashMap<>();
+    private final AckWaiters providing = new AckWaiters();
     /** Calls made by this client and not ended, sent or waiting in the offline buffer, by correlation id. */
     private final Map<String, Call> calls = new HashMap<>();
     /** Bulk correlation ids count per session, shared by PROVIDE and UNPROVIDE, like the JavaScript client's. */
@@ -100,7 +100,7 @@ final class RpcTopic implements TopicHandler {
             return;
         }
         providers.put(name, provider);
-        CompletableFuture<Void> acked = providing.computeIfAbsent(name, n -> new CompletableFuture<>());
+        CompletableFuture<Void> acked = providing.add(name);
         if (connection.isOpen()) {
             sendBulk(RpcAction.PROVIDE, List.of(name), null);
         }
@@ -120,10 +120,7 @@ final class RpcTopic implements TopicHandler {
             sendBulk(RpcAction.UNPROVIDE, List.of(name), result);
         } else {
             // the server holds nothing for this client now, and the next login will not provide the name
-            CompletableFuture<Void> waiting = providing.remove(name);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
+            providing.complete(name);
             result.complete(null);
         }
     }
@@ -228,14 +225,8 @@ final class RpcTopic implements TopicHandler {
 
     private void onProvideAck(String correlationId) {
         PendingAcks.Request request = acks.remove(RpcAction.PROVIDE, correlationId);
-        if (request == null) {
-            return; // not ours: something sent raw
-        }
-        for (String name : request.names) {
-            CompletableFuture<Void> waiting = providing.remove(name);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
+        if (request != null) { // else not ours: something sent raw
+            providing.complete(request.names);
         }
     }
 
@@ -263,19 +254,10 @@ final class RpcTopic implements TopicHandler {
             if (original == RpcAction.PROVIDE.code()) {
                 providers.remove(name);
             }
-            CompletableFuture<Void> waiting = providing.remove(name);
-            if (waiting != null) {
-                waiting.completeExceptionally(new EddyClientException(Topic.RPC, action.name(), name));
-            }
-            // the server acknowledges a bulk PROVIDE only if some of its names were allowed
-            RpcAction bulk = RpcAction.of(original);
-            PendingAcks.Request request = message.correlationId() == null ? null
-                    : acks.get(bulk, message.correlationId());
-            if (request != null && request.names.remove(name) && request.names.isEmpty()) {
-                acks.remove(bulk, message.correlationId());
-                if (request.done != null) {
-                    request.done.completeExceptionally(new EddyClientException(Topic.RPC, action.name(), name));
-                }
+            providing.fail(name, new EddyClientException(Topic.RPC, action.name(), name));
+            PendingAcks.Request ended = acks.refuse(RpcAction.of(original), message.correlationId(), name);
+            if (ended != null && ended.done != null) {
+                ended.done.completeExceptionally(new EddyClientException(Topic.RPC, action.name(), name));
             }
         }
         // as a provider: an answer that came too late, after the call ended
@@ -302,12 +284,7 @@ final class RpcTopic implements TopicHandler {
         String what = request.describe();
         EddyClientException timeout = new EddyClientException(Topic.RPC, "ACK_TIMEOUT", what);
         if (request.action == RpcAction.PROVIDE) {
-            for (String name : request.names) {
-                CompletableFuture<Void> waiting = providing.remove(name);
-                if (waiting != null) {
-                    waiting.completeExceptionally(timeout);
-                }
-            }
+            providing.fail(request.names, timeout);
         } else if (request.done != null) {
             request.done.completeExceptionally(timeout);
         }
@@ -341,19 +318,8 @@ final class RpcTopic implements TopicHandler {
     @Override
     public void onSessionLost() {
         nextCorrelationId = 0;
-        for (PendingAcks.Request request : acks.removeAll()) {
-            // provides wait for the next login, which sends them again; an unprovide has nothing left to wait for
-            if (request.done != null) {
-                request.done.complete(null);
-            }
-        }
-        providing.entrySet().removeIf(e -> {
-            if (providers.containsKey(e.getKey())) {
-                return false;
-            }
-            e.getValue().complete(null);
-            return true;
-        });
+        acks.completeAll();
+        providing.completeAllExcept(providers.keySet());
         List<Call> lost = new ArrayList<>();
         calls.values().removeIf(call -> call.sent && lost.add(call));
         for (Call call : lost) {
@@ -363,15 +329,8 @@ final class RpcTopic implements TopicHandler {
 
     @Override
     public void onStopped(EddyClientException cause, boolean reportDiscarded) {
-        for (PendingAcks.Request request : acks.removeAll()) {
-            if (request.done != null) {
-                request.done.completeExceptionally(cause);
-            }
-        }
-        for (CompletableFuture<Void> waiting : providing.values()) {
-            waiting.completeExceptionally(cause);
-        }
-        providing.clear();
+        acks.failAll(cause);
+        providing.failAll(cause);
         List<Call> all = new ArrayList<>(calls.values());
         calls.clear();
         offline.discard(false);
