@@ -157,6 +157,7 @@ class PresenceTest {
             try (RawClient ignored = login(witness)) {
                 assertEquals(Message.of(PresenceAction.PRESENCE_JOIN_ALL).name(witness), alice.next());
             }
+            assertEquals(Message.of(PresenceAction.PRESENCE_LEAVE_ALL).name(witness), alice.next());
             pending.close();
             alice.send(Message.of(PresenceAction.QUERY).names(List.of(ghost)).correlationId("0"));
             assertEquals("{\"" + ghost + "\":false}", alice.expect(PresenceAction.QUERY_RESPONSE).data());
