@@ -132,6 +132,9 @@ class EventsTest extends ClientTestBase {
             }
         }), "A");
         EddyClient b = loggedIn("B");
+        EddyClient control = loggedIn("control");
+        BlockingQueue<JsonNode> atControl = new LinkedBlockingQueue<>();
+        Await.result(control.event().subscribe("shared", atControl::add));
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         Consumer<JsonNode> first = d -> received.add("first " + d.textValue());
         Consumer<JsonNode> second = d -> received.add("second " + d.textValue());
@@ -151,6 +154,8 @@ class EventsTest extends ClientTestBase {
         assertEquals(2, acks.size(), () -> "the last callback unsubscribes: " + acks);
         assertTrue(acks.get(1).is(EventAction.UNSUBSCRIBE));
         b.event().emit("shared", "3");
+        assertEquals(List.of("1", "2", "3"), List.of(Await.next(atControl).textValue(),
+                Await.next(atControl).textValue(), Await.next(atControl).textValue()), "the emits went out");
         Await.nothing(received, QUIET);
     }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -198,6 +199,9 @@ class PresenceTest extends ClientTestBase {
         String bob = user("bob");
         String carol = user("carol");
         EddyClient alice = loggedIn(user("alice"));
+        // still subscribed throughout: shows that each change below was announced
+        BlockingQueue<String> control = new LinkedBlockingQueue<>();
+        Await.result(loggedIn(user("control")).presence().subscribe(recorder(control)));
         List<Message> unsubscribeAcks = acksOf(alice, PresenceAction.UNSUBSCRIBE);
         List<Message> unsubscribeAllAcks = acksOf(alice, PresenceAction.UNSUBSCRIBE_ALL);
         List<Message> subscribeAllAcks = acksOf(alice, PresenceAction.SUBSCRIBE_ALL);
@@ -218,6 +222,7 @@ class PresenceTest extends ClientTestBase {
         Await.result(alice.presence().unsubscribe(bob, firstOfBob));
         Await.result(alice.presence().unsubscribe(global1));
         EddyClient bobClient = loggedIn(bob);
+        assertEquals(bob + " online", Await.next(control));
         assertEquals(bob + " online", Await.next(second));
         assertEquals(bob + " online", Await.next(everybody2));
         assertTrue(first.isEmpty() && everybody1.isEmpty());
@@ -230,6 +235,7 @@ class PresenceTest extends ClientTestBase {
         assertEquals(1, unsubscribeAllAcks.size());
         bobClient.close();
         loggedIn(carol);
+        assertEquals(Set.of(bob + " offline", carol + " online"), Set.of(Await.next(control), Await.next(control)));
         Await.nothing(second, QUIET);
         Await.nothing(everybody2, Duration.ZERO);
 
@@ -242,6 +248,7 @@ class PresenceTest extends ClientTestBase {
         assertEquals(2, unsubscribeAcks.size());
         assertEquals(2, unsubscribeAllAcks.size());
         loggedIn(bob);
+        assertEquals(bob + " online", Await.next(control));
         Await.nothing(all, QUIET);
     }
 

@@ -57,10 +57,13 @@ class EventsTest {
 
     @Test
     void subscribeWithNameInsteadOfNamesOnlyGetsTheAck() {
-        try (RawClient c = login("single"); RawClient emitter = login("single-emitter")) {
+        try (RawClient c = login("single"); RawClient emitter = login("single-emitter");
+             RawClient control = login("single-control")) {
             c.send(Message.of(EventAction.SUBSCRIBE).name("single").correlationId("10"));
             assertEquals(Message.of(EventAction.SUBSCRIBE).correlationId("10").isAck(true), c.next());
+            subscribe(control, "11", "single");
             emitter.send(Message.of(EventAction.EMIT).name("single").data("1"));
+            assertEquals("1", control.expect(EventAction.EMIT).data()); // the emit went out to real subscribers
             c.expectNothing(QUIET);
         }
     }
@@ -107,11 +110,13 @@ class EventsTest {
 
     @Test
     void unsubscribedClientsGetNothingMore() {
-        try (RawClient a = login("u-a"); RawClient b = login("u-b")) {
+        try (RawClient a = login("u-a"); RawClient b = login("u-b"); RawClient control = login("u-control")) {
             subscribe(b, "0", "news");
+            subscribe(control, "0", "news");
             b.send(Message.of(EventAction.UNSUBSCRIBE).names(List.of("news")).correlationId("1"));
             b.expect(EventAction.UNSUBSCRIBE);
             a.send(Message.of(EventAction.EMIT).name("news").data("\"nobody\""));
+            assertEquals("\"nobody\"", control.expect(EventAction.EMIT).data()); // still subscribed: gets it
             b.expectNothing(QUIET);
         }
     }

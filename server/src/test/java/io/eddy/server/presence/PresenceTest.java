@@ -97,13 +97,17 @@ class PresenceTest {
     @Test
     void subscriptionsAckDuplicatesAndUnsubscribe() {
         String user = unique("watched");
-        try (RawClient alice = login(unique("alice"))) {
+        String someone = unique("someone");
+        try (RawClient alice = login(unique("alice")); RawClient control = login(unique("control"))) {
+            subscribeAll(control); // still subscribed: shows each login below was announced
             subscribeAll(alice);
             alice.send(Message.of(PresenceAction.UNSUBSCRIBE_ALL));
             assertEquals(Message.of(PresenceAction.UNSUBSCRIBE_ALL).isAck(true), alice.next());
-            try (RawClient ignored = login(unique("someone"))) {
+            try (RawClient ignored = login(someone)) {
+                assertEquals(Message.of(PresenceAction.PRESENCE_JOIN_ALL).name(someone), control.next());
                 alice.expectNothing(QUIET);
             }
+            assertEquals(Message.of(PresenceAction.PRESENCE_LEAVE_ALL).name(someone), control.next());
 
             subscribe(alice, user, "0");
             alice.send(Message.of(PresenceAction.SUBSCRIBE).names(List.of(user)).correlationId("1"));
@@ -113,8 +117,10 @@ class PresenceTest {
             alice.send(Message.of(PresenceAction.UNSUBSCRIBE).names(List.of(user)).correlationId("2"));
             assertEquals(Message.of(PresenceAction.UNSUBSCRIBE).correlationId("2").isAck(true), alice.next());
             try (RawClient ignored = login(user)) {
+                assertEquals(Message.of(PresenceAction.PRESENCE_JOIN_ALL).name(user), control.next());
                 alice.expectNothing(QUIET);
             }
+            assertEquals(Message.of(PresenceAction.PRESENCE_LEAVE_ALL).name(user), control.next());
             alice.expectNothing(QUIET);
         }
     }
@@ -122,12 +128,21 @@ class PresenceTest {
     @Test
     void aUsersOwnLoginIsNotAnnouncedToItself() {
         String me = unique("me");
+        String other = unique("other");
         try (RawClient first = login(me)) {
             subscribeAll(first);
             try (RawClient second = login(me)) {
                 first.expectNothing(QUIET); // already online: no join, not even to itself
+                // barrier: a join that is announced comes first, so none for me was queued before it
+                try (RawClient otherClient = login(other)) {
+                    assertEquals(Message.of(PresenceAction.PRESENCE_JOIN_ALL).name(other), first.next());
+                }
+                assertEquals(Message.of(PresenceAction.PRESENCE_LEAVE_ALL).name(other), first.next());
             }
             first.expectNothing(QUIET); // still online through the first connection
+            try (RawClient otherClient = login(other)) {
+                assertEquals(Message.of(PresenceAction.PRESENCE_JOIN_ALL).name(other), first.next());
+            }
         }
     }
 
@@ -137,6 +152,12 @@ class PresenceTest {
         try (RawClient alice = login(unique("alice")); RawClient pending = RawClient.connect(WebSockets.ws(http))) {
             subscribeAll(alice);
             pending.challenge();
+            // barrier: the next join alice hears is a logged-in user's, none was announced for the pending one
+            String witness = unique("witness");
+            try (RawClient ignored = login(witness)) {
+                assertEquals(Message.of(PresenceAction.PRESENCE_JOIN_ALL).name(witness), alice.next());
+            }
+            assertEquals(Message.of(PresenceAction.PRESENCE_LEAVE_ALL).name(witness), alice.next());
             pending.close();
             alice.send(Message.of(PresenceAction.QUERY).names(List.of(ghost)).correlationId("0"));
             assertEquals("{\"" + ghost + "\":false}", alice.expect(PresenceAction.QUERY_RESPONSE).data());

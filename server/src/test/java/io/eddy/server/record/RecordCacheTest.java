@@ -94,8 +94,14 @@ class RecordCacheTest {
                     .correlationId("1").isWriteAck(true));
             assertEquals("1", c.expect(RecordAction.WRITE_ACKNOWLEDGEMENT).correlationId());
             for (int i = 0; i < 300; i++) {
-                c.send(Message.of(RecordAction.CREATEANDUPDATE).name("filler/" + UUID.randomUUID()).version(-1).data("{}"));
+                c.send(Message.of(RecordAction.CREATEANDUPDATE).name("filler/" + UUID.randomUUID()).version(-1).data("{}")
+                        .correlationId("f" + i).isWriteAck(true));
             }
+            for (int i = 0; i < 300; i++) { // the fillers are in (on any shard) before the read, so eviction has run
+                c.expect(RecordAction.WRITE_ACKNOWLEDGEMENT);
+            }
+            assertTrue(node.records().cachedRecords() <= 64, "the cache keeps about 32 records, holds "
+                    + node.records().cachedRecords());
             c.send(Message.of(RecordAction.READ).name(name));
             assertEquals(Message.of(RecordAction.READ_RESPONSE).name(name).version(1).data("{\"kept\":true}"), c.next());
         }

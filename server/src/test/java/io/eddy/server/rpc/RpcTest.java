@@ -283,7 +283,16 @@ class RpcTest {
             Set<String> timedOut = new HashSet<>();
             for (int i = 0; i < calls; i++) {
                 Message m = c.next(Duration.ofSeconds(10));
-                (m.is(RpcAction.RESPONSE) ? answered : timedOut).add(m.correlationId());
+                int n = Integer.parseInt(m.correlationId().substring(1));
+                if (m.is(RpcAction.RESPONSE)) {
+                    assertEquals(0, n % 2, () -> "only even calls were answered: " + m);
+                    assertEquals(Integer.toString(n), m.data());
+                    answered.add(m.correlationId());
+                } else {
+                    assertTrue(m.is(RpcAction.ACCEPT_TIMEOUT), () -> "an unanswered call ends by timeout: " + m);
+                    assertEquals(1, n % 2, () -> "only odd calls were left unanswered: " + m);
+                    timedOut.add(m.correlationId());
+                }
             }
             assertEquals(calls / 2, answered.size());
             assertEquals(calls / 2, timedOut.size());

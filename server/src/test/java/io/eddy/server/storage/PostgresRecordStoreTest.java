@@ -25,13 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,27 +142,9 @@ class PostgresRecordStoreTest extends RecordStoreContract {
 
     @Test
     void nodesSharingOneDatabaseSeeOneVersionOrder() throws Exception {
-        String n = name("nodes");
         Pool otherPool = newPool(PORT);
         try (RecordStore other = new PostgresRecordStore(otherPool, "other node", table, TIMEOUT)) {
-            await(store.store(n, StoredRecord.NO_VERSION, 0, "{}"));
-            List<CompletableFuture<Void>> attempts = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                RecordStore node = i % 2 == 0 ? store : other;
-                attempts.add(node.store(n, 0, 1, "{\"writer\":" + i + "}").toCompletableFuture());
-            }
-            int won = 0;
-            for (CompletableFuture<Void> a : attempts) {
-                try {
-                    a.get(10, TimeUnit.SECONDS);
-                    won++;
-                } catch (ExecutionException e) {
-                    VersionConflictException conflict = assertInstanceOf(VersionConflictException.class, e.getCause());
-                    assertEquals(1, conflict.storedVersion());
-                }
-            }
-            assertEquals(1, won);
-            assertEquals(await(store.load(n)), await(other.load(n)));
+            assertExactlyOneWinner(name("nodes"), 40, store, other);
         } finally {
             otherPool.close();
         }
@@ -248,13 +227,6 @@ class PostgresRecordStoreTest extends RecordStoreContract {
         }
     }
 
-    private static void assertFailsPromptly(Supplier<CompletableFuture<?>> operation) {
-        long start = System.nanoTime();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> operation.get().get(10, TimeUnit.SECONDS));
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertInstanceOf(StorageException.class, e.getCause());
-        assertTrue(millis < 3000, "failing took " + millis + " ms");
-    }
 
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

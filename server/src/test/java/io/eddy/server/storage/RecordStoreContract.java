@@ -8,15 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every {@link RecordStore} must do, run against each implementation with a real backend. Subclasses create the
@@ -91,23 +92,45 @@ public abstract class RecordStoreContract {
 
     @Test
     void concurrentWritersOfOneVersionHaveExactlyOneWinner() throws Exception {
-        String n = name("race");
-        await(store.store(n, StoredRecord.NO_VERSION, 0, "{}"));
-        List<CompletableFuture<Void>> attempts = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            attempts.add(store.store(n, 0, 1, "{\"writer\":" + i + "}").toCompletableFuture());
+        assertExactlyOneWinner(name("race"), 20, store);
+    }
+
+    /**
+     * Creates {@code n} at version 0, then races {@code attempts} writers of version 1, spread over the given stores
+     * in turn (one store, or several nodes sharing one backend): exactly one wins, every loser is told that version 1
+     * is stored, and every store then loads the same record.
+     */
+    protected static void assertExactlyOneWinner(String n, int attempts, RecordStore... nodes) throws Exception {
+        await(nodes[0].store(n, StoredRecord.NO_VERSION, 0, "{}"));
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            writes.add(nodes[i % nodes.length].store(n, 0, 1, "{\"writer\":" + i + "}").toCompletableFuture());
         }
         int won = 0;
-        for (CompletableFuture<Void> a : attempts) {
+        for (CompletableFuture<Void> w : writes) {
             try {
-                a.get(10, TimeUnit.SECONDS);
+                w.get(10, TimeUnit.SECONDS);
                 won++;
             } catch (ExecutionException e) {
-                assertInstanceOf(VersionConflictException.class, e.getCause());
+                VersionConflictException conflict = assertInstanceOf(VersionConflictException.class, e.getCause());
+                assertEquals(1, conflict.storedVersion());
             }
         }
         assertEquals(1, won);
-        assertEquals(1, await(store.load(n)).version());
+        StoredRecord stored = await(nodes[0].load(n));
+        assertEquals(1, stored.version());
+        for (RecordStore node : nodes) {
+            assertEquals(stored, await(node.load(n)));
+        }
+    }
+
+    /** The operation fails with a {@link StorageException} within 3 s, rather than hanging until a timeout. */
+    protected static void assertFailsPromptly(Supplier<CompletableFuture<?>> operation) {
+        long start = System.nanoTime();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> operation.get().get(10, TimeUnit.SECONDS));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertInstanceOf(StorageException.class, e.getCause());
+        assertTrue(millis < 3000, "failing took " + millis + " ms");
     }
 
     @Test
@@ -157,10 +180,5 @@ public abstract class RecordStoreContract {
         CompletableFuture<StoredRecord> load = store.load(name("closed")).toCompletableFuture();
         assertThrows(Exception.class, () -> load.get(10, TimeUnit.SECONDS));
         store = reopen();
-    }
-
-    /** Unwraps CompletionException for assertions on async failures. */
-    protected static Throwable cause(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 }
