@@ -31,13 +31,8 @@ final class BarePeer implements Peer {
     }
 
     @Override
-    public byte[] publication(int index) {
+    public byte[] publication() {
         return publication;
-    }
-
-    @Override
-    public boolean packed() {
-        return false;
     }
 
     private CompletableFuture<BenchSocket> open(EventLoopGroup group, String role) {

@@ -44,7 +44,7 @@ final class DeepstreamPeer implements Peer {
     }
 
     @Override
-    public byte[] publication(int index) {
+    public byte[] publication() {
         return publication;
     }
 

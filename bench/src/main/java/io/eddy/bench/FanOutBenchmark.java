@@ -174,23 +174,24 @@ public final class FanOutBenchmark {
             }
             CompletableFuture.allOf(switched.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             // publishers grouped by event loop: one task per loop writes all of its publishers, then flushes them
-            Map<EventLoop, List<Integer>> byLoop = new HashMap<>();
-            for (int i = 0; i < publishers.size(); i++) {
-                byLoop.computeIfAbsent(publishers.get(i).channel().eventLoop(), l -> new ArrayList<>()).add(i);
+            Map<EventLoop, List<BenchSocket>> byLoop = new HashMap<>();
+            for (BenchSocket p : publishers) {
+                byLoop.computeIfAbsent(p.channel().eventLoop(), l -> new ArrayList<>()).add(p);
             }
+            byte[] publication = peer.publication();
             long[] measured = new long[reps];
             for (int rep = 0; rep < warmup + reps; rep++) {
                 complete.set(0);
                 done[0] = new CompletableFuture<>();
                 nextEpoch(epoch);
                 long start = System.nanoTime();
-                for (Map.Entry<EventLoop, List<Integer>> e : byLoop.entrySet()) {
+                for (Map.Entry<EventLoop, List<BenchSocket>> e : byLoop.entrySet()) {
                     e.getKey().execute(() -> {
-                        for (int i : e.getValue()) {
-                            publishers.get(i).write(peer.publication(i));
+                        for (BenchSocket p : e.getValue()) {
+                            p.write(publication);
                         }
-                        for (int i : e.getValue()) {
-                            publishers.get(i).flush();
+                        for (BenchSocket p : e.getValue()) {
+                            p.flush();
                         }
                     });
                 }

@@ -39,13 +39,8 @@ final class SocketIoPeer implements Peer {
     }
 
     @Override
-    public byte[] publication(int index) {
+    public byte[] publication() {
         return publication;
-    }
-
-    @Override
-    public boolean packed() {
-        return false;
     }
 
     private record Session(BenchSocket socket, Expectations<String> expectations) {
