@@ -36,7 +36,7 @@ final class BarePeer implements Peer {
     }
 
     private CompletableFuture<BenchSocket> open(EventLoopGroup group, String role) {
-        Expectations<byte[]> expectations = new Expectations<>(m -> List.of(m.payload()));
+        Expectations<byte[]> expectations = new Expectations<>(m -> List.of(m));
         CompletableFuture<byte[]> ok = expectations.expect(m -> m.length == 2);
         return BenchSocket.connect(group, uri, expectations).thenCompose(socket -> {
             socket.send(BenchSocket.frame(false, role.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
