@@ -7,10 +7,8 @@ import io.netty.channel.EventLoopGroup;
 
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,22 +28,20 @@ import java.util.function.IntFunction;
 public final class RecordThroughput {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Options.parse(args);
-        int subscribers = Integer.parseInt(options.getOrDefault("subscribers", "100"));
-        int writes = Integer.parseInt(options.getOrDefault("writes", "20000"));
-        int distinct = Integer.parseInt(options.getOrDefault("distinct", "10000"));
-        int window = Integer.parseInt(options.getOrDefault("window", "256"));
-        Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        Options o = Options.parse(args);
+        int subscribers = o.integer("subscribers", 100);
+        int writes = o.integer("writes", 20000);
+        int distinct = o.integer("distinct", 10000);
+        int window = o.integer("window", 256);
         StringBuilder report = new StringBuilder();
-        EventLoopGroup group = Transport.group(Integer.parseInt(options.getOrDefault("threads", "1")));
+        EventLoopGroup group = Transport.group(o.integer("threads", 1));
         try {
-            if (options.containsKey("url")) {
-                measure(group, new DeepstreamPeer(URI.create(options.get("url")), false, 32), subscribers, writes,
+            if (o.has("url")) {
+                measure(group, new DeepstreamPeer(URI.create(o.get("url")), false, 32), subscribers, writes,
                         distinct, window, report);
             } else {
-                for (String name : options.getOrDefault("targets", "eddy").split(",")) {
-                    Target target = Target.parse(name);
-                    Target.Running server = target.start(root, Files.createTempDirectory("eddy-bench-records-"), 32);
+                for (Target target : o.targets("eddy")) {
+                    Target.Running server = target.start(o.root(), Files.createTempDirectory("eddy-bench-records-"), 32);
                     try {
                         report.append("**").append(target.label).append("**\n\n");
                         measure(group, (DeepstreamPeer) server.peer(), subscribers, writes, distinct, window, report);
@@ -57,15 +53,11 @@ public final class RecordThroughput {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
-        if (options.containsKey("out")) {
-            Path out = root.resolve(options.get("out"));
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, "# Record write throughput\n\nOne writer sends CREATEANDUPDATE with a write "
-                    + "acknowledgement, keeping " + window + " writes in flight; a write counts once acknowledged. Eddy "
-                    + "acknowledges once the write is durable in its default embedded store (SQLite, fsync per group "
-                    + "commit); deepstream 7.0.2 without a storage plugin acknowledges from its in-memory cache. Run on "
-                    + Machine.describe() + ".\n\n" + report);
-        }
+        o.writeOut("# Record write throughput\n\nOne writer sends CREATEANDUPDATE with a write acknowledgement, "
+                + "keeping " + window + " writes in flight; a write counts once acknowledged. Eddy acknowledges once the "
+                + "write is durable in its default embedded store (SQLite, fsync per group commit); deepstream 7.0.2 "
+                + "without a storage plugin acknowledges from its in-memory cache. Run on " + Machine.describe()
+                + ".\n\n" + report);
     }
 
     private static void measure(EventLoopGroup group, DeepstreamPeer peer, int subscribers, int writes, int distinct,
