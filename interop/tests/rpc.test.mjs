@@ -53,6 +53,17 @@ function callWithCallback (client, name, data, ms = CALL_LIMIT_MS) {
 const failed = (error) => ({ ok: false, error })
 const outcome = (o) => (o.ok ? { ok: true, value: o.value } : failed(o.error))
 
+/**
+ * Call outcome `o` failed with `error` when a server timer of `timerMs`, started with the call at
+ * `started`, ran out: no more than 100 ms early, no more than 1500 ms late.
+ */
+function assertTimedOut (o, started, error, timerMs) {
+  assert.deepEqual(outcome(o), failed(error))
+  const elapsed = o.at - started
+  assert.ok(elapsed >= timerMs - 100, `${error} after only ${elapsed} ms`)
+  assert.ok(elapsed <= timerMs + 1500, `${error} after ${elapsed} ms`)
+}
+
 const VALUES = [
   { headline: 'hello', tags: ['a', 'b'], nested: { n: 1.5, ok: true, none: null } },
   [1, 'two', { three: 3 }, null],
@@ -199,11 +210,7 @@ test('a provider that never accepts: ACCEPT_TIMEOUT after the accept timeout; it
   const prov = provideRpc(p, name, (data, response) => { response.autoAccept = false })
   await barrier(p, c)
   const started = Date.now()
-  const o = await call(c, name, 'x')
-  assert.deepEqual(outcome(o), failed('ACCEPT_TIMEOUT'))
-  const elapsed = o.at - started
-  assert.ok(elapsed >= ACCEPT_TIMEOUT_MS - 100, `ACCEPT_TIMEOUT after only ${elapsed} ms`)
-  assert.ok(elapsed <= ACCEPT_TIMEOUT_MS + 1500, `ACCEPT_TIMEOUT after ${elapsed} ms`)
+  assertTimedOut(await call(c, name, 'x'), started, 'ACCEPT_TIMEOUT', ACCEPT_TIMEOUT_MS)
   assert.equal(prov.requests.length, 1)
 
   // the provider answers after all: the server tells it that the call is over (the client reports
@@ -221,11 +228,7 @@ test('a provider that accepts but never responds: RESPONSE_TIMEOUT after the res
   const prov = provideRpc(p, name, () => {}) // auto-accepts on the next tick, never answers
   await barrier(p, c)
   const started = Date.now()
-  const o = await call(c, name, 'x')
-  assert.deepEqual(outcome(o), failed('RESPONSE_TIMEOUT'))
-  const elapsed = o.at - started
-  assert.ok(elapsed >= RESPONSE_TIMEOUT_MS - 100, `RESPONSE_TIMEOUT after only ${elapsed} ms`)
-  assert.ok(elapsed <= RESPONSE_TIMEOUT_MS + 1500, `RESPONSE_TIMEOUT after ${elapsed} ms`)
+  assertTimedOut(await call(c, name, 'x'), started, 'RESPONSE_TIMEOUT', RESPONSE_TIMEOUT_MS)
   assert.equal(prov.requests.length, 1)
 
   prov.requests[0].response.send('too late')
@@ -280,9 +283,7 @@ test('the only provider disconnects before accepting: deepstream ACCEPT_TIMEOUT,
     assert.deepEqual(outcome(o), failed('NO_RPC_PROVIDER'))
     assert.ok(o.at - state.closedAt < PROMPT_MS, `NO_RPC_PROVIDER ${o.at - state.closedAt} ms after the provider closed`)
   } else {
-    assert.deepEqual(outcome(o), failed('ACCEPT_TIMEOUT'))
-    const elapsed = o.at - started
-    assert.ok(elapsed >= ACCEPT_TIMEOUT_MS - 100 && elapsed <= ACCEPT_TIMEOUT_MS + 1500, `ACCEPT_TIMEOUT after ${elapsed} ms`)
+    assertTimedOut(o, started, 'ACCEPT_TIMEOUT', ACCEPT_TIMEOUT_MS)
   }
   assert.deepEqual(c.errors, [])
 })
@@ -304,9 +305,7 @@ test('a provider disconnects before accepting while another exists: deepstream A
     assert.ok(o.at - state.closedAt < PROMPT_MS, `answer ${o.at - state.closedAt} ms after the first provider closed`)
     assert.equal(state.providers[other].requests.length, 1)
   } else {
-    assert.deepEqual(outcome(o), failed('ACCEPT_TIMEOUT'))
-    const elapsed = o.at - started
-    assert.ok(elapsed >= ACCEPT_TIMEOUT_MS - 100 && elapsed <= ACCEPT_TIMEOUT_MS + 1500, `ACCEPT_TIMEOUT after ${elapsed} ms`)
+    assertTimedOut(o, started, 'ACCEPT_TIMEOUT', ACCEPT_TIMEOUT_MS)
     assert.equal(state.providers[other].requests.length, 0, 'the other provider was never asked')
   }
   assert.deepEqual(c.errors, [])
@@ -321,13 +320,12 @@ test('a provider disconnects after accepting: RESPONSE_TIMEOUT (deepstream after
   await Promise.all([barrier(p1, c), barrier(p2, c)])
   const started = Date.now()
   const o = await call(c, name, 'x')
-  assert.deepEqual(outcome(o), failed('RESPONSE_TIMEOUT'))
   assert.ok(state.closedAt > 0)
   if (EDDY) {
+    assert.deepEqual(outcome(o), failed('RESPONSE_TIMEOUT'))
     assert.ok(o.at - state.closedAt < RESPONSE_TIMEOUT_MS / 2, `RESPONSE_TIMEOUT ${o.at - state.closedAt} ms after the provider closed`)
   } else {
-    const elapsed = o.at - started
-    assert.ok(elapsed >= RESPONSE_TIMEOUT_MS - 100 && elapsed <= RESPONSE_TIMEOUT_MS + 1500, `RESPONSE_TIMEOUT after ${elapsed} ms`)
+    assertTimedOut(o, started, 'RESPONSE_TIMEOUT', RESPONSE_TIMEOUT_MS)
   }
   assert.equal(state.providers[1 - state.first].requests.length, 0, 'an accepted call is not re-routed')
   assert.deepEqual(c.errors, [])

@@ -67,9 +67,8 @@ public final class BareForwarder {
     private final Map<EventLoop, LoopSubscribers> byLoop = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(Options.parse(args).getOrDefault("port", "6030"));
-        int threads = Integer.parseInt(Options.parse(args).getOrDefault("threads", "0"));
-        new BareForwarder().run(port, threads);
+        Options o = Options.parse(args);
+        new BareForwarder().run(o.integer("port", 6030), o.integer("threads", 0));
     }
 
     private void run(int port, int threads) throws Exception {

@@ -31,17 +31,12 @@ final class BarePeer implements Peer {
     }
 
     @Override
-    public byte[] publication(int index) {
+    public byte[] publication() {
         return publication;
     }
 
-    @Override
-    public boolean packed() {
-        return false;
-    }
-
     private CompletableFuture<BenchSocket> open(EventLoopGroup group, String role) {
-        Expectations<byte[]> expectations = new Expectations<>(m -> List.of(m.payload()));
+        Expectations<byte[]> expectations = new Expectations<>(m -> List.of(m));
         CompletableFuture<byte[]> ok = expectations.expect(m -> m.length == 2);
         return BenchSocket.connect(group, uri, expectations).thenCompose(socket -> {
             socket.send(BenchSocket.frame(false, role.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));

@@ -27,13 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class BenchSocket {
 
-    /** Receives whole messages during set-up; runs on the socket's event loop. */
+    /** Receives whole messages (text or binary) during set-up; runs on the socket's event loop. */
     interface Receiver {
-        void message(boolean text, byte[] payload);
-    }
-
-    /** A whole message received during set-up. */
-    record ReceivedMessage(boolean text, byte[] payload) {
+        void message(byte[] payload);
     }
 
     /** Counts during the measurement; {@code messages} is 1 per frame, or the messages packed in a binary frame. */
@@ -138,11 +134,6 @@ final class BenchSocket {
             switched.complete(null);
         });
         return switched;
-    }
-
-    /** Back to handing over whole messages. */
-    void receiving() {
-        channel.eventLoop().execute(() -> parser.counter = null);
     }
 
     Channel channel() {
@@ -301,7 +292,7 @@ final class BenchSocket {
                     counter.received(1);
                 }
             } else if (opcode == 1 || opcode == 2) {
-                receiver.message(opcode == 1, payload);
+                receiver.message(payload);
                 payload = null;
             }
         }

@@ -44,7 +44,7 @@ final class DeepstreamPeer implements Peer {
     }
 
     @Override
-    public byte[] publication(int index) {
+    public byte[] publication() {
         return publication;
     }
 
@@ -88,9 +88,9 @@ final class DeepstreamPeer implements Peer {
         });
     }
 
-    private static Iterable<Message> decode(BenchSocket.ReceivedMessage received) {
+    private static Iterable<Message> decode(byte[] payload) {
         try {
-            return MessageCodec.decodeAll(received.payload(), 0, received.payload().length);
+            return MessageCodec.decodeAll(payload, 0, payload.length);
         } catch (MalformedMessageException e) {
             throw new IllegalStateException("server sent an undecodable frame", e);
         }

@@ -14,11 +14,11 @@ final class Expectations<M> implements BenchSocket.Receiver {
     private record Expected<M>(Predicate<M> condition, CompletableFuture<M> result) {
     }
 
-    private final Function<BenchSocket.ReceivedMessage, Iterable<M>> decoder;
+    private final Function<byte[], Iterable<M>> decoder;
     private final ArrayDeque<Expected<M>> pending = new ArrayDeque<>();
     private volatile java.util.function.Consumer<M> others = m -> { };
 
-    Expectations(Function<BenchSocket.ReceivedMessage, Iterable<M>> decoder) {
+    Expectations(Function<byte[], Iterable<M>> decoder) {
         this.decoder = decoder;
     }
 
@@ -34,8 +34,8 @@ final class Expectations<M> implements BenchSocket.Receiver {
     }
 
     @Override
-    public void message(boolean text, byte[] payload) {
-        for (M m : decoder.apply(new BenchSocket.ReceivedMessage(text, payload))) {
+    public void message(byte[] payload) {
+        for (M m : decoder.apply(payload)) {
             Expected<M> match = null;
             synchronized (this) {
                 for (Expected<M> e : pending) {

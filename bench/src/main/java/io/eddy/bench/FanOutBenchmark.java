@@ -73,25 +73,22 @@ public final class FanOutBenchmark {
     static final String DEFAULT_ROWS = "10x1,10x5,100x10,100x50,1000x100,1000x500,10000x1000,10000x5000";
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = Options.parse(args);
-        List<Target> targets = new ArrayList<>();
-        for (String t : o.getOrDefault("targets", "eddy,eddy-multi,deepstream,socketio,bare").split(",")) {
-            targets.add(Target.parse(t));
-        }
+        Options o = Options.parse(args);
+        List<Target> targets = o.targets("eddy,eddy-multi,deepstream,socketio,bare");
         List<Row> rows = new ArrayList<>();
-        for (String r : o.getOrDefault("rows", DEFAULT_ROWS).split(",")) {
+        for (String r : o.get("rows", DEFAULT_ROWS).split(",")) {
             rows.add(Row.parse(r));
         }
-        int reps = Integer.parseInt(o.getOrDefault("reps", "10"));
-        int warmup = Integer.parseInt(o.getOrDefault("warmup", "2"));
+        int reps = o.integer("reps", 10);
+        int warmup = o.integer("warmup", 2);
         // every server, JVM or Node, first serves the same burst of small publications so the rows measure
         // compiled code rather than the first minutes of a process
-        int serverWarmup = Integer.parseInt(o.getOrDefault("server-warmup", "300"));
-        long capNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(o.getOrDefault("cap", "60")));
-        int payload = Integer.parseInt(o.getOrDefault("payload", "32"));
-        int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
-        Path root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
-        Path out = root.resolve(o.getOrDefault("out", "docs/benchmarks"));
+        int serverWarmup = o.integer("server-warmup", 300);
+        long capNanos = TimeUnit.SECONDS.toNanos(o.integer("cap", 60));
+        int payload = o.integer("payload", 32);
+        int threads = o.integer("threads", 2);
+        Path root = o.root();
+        Path out = root.resolve(o.get("out", "docs/benchmarks"));
         Path work = Files.createTempDirectory("eddy-bench-");
 
         List<Result> results = new ArrayList<>();
@@ -100,7 +97,7 @@ public final class FanOutBenchmark {
             for (Target target : targets) {
                 System.out.println("== " + target.label);
                 // --attach URL measures a server that is already running (e.g. under a profiler) instead
-                Target.Running running = o.containsKey("attach")
+                Target.Running running = o.has("attach")
                         ? new Target.Running(null, target.peer(java.net.URI.create(o.get("attach")), payload))
                         : target.start(root, work, payload);
                 try {
@@ -129,7 +126,7 @@ public final class FanOutBenchmark {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
-        if (!o.containsKey("no-report")) {
+        if (!o.has("no-report")) {
             Report.write(out, results, rows, targets, capNanos, reps, warmup, serverWarmup, payload, threads);
             System.out.println("report written to " + out);
         }
@@ -174,23 +171,24 @@ public final class FanOutBenchmark {
             }
             CompletableFuture.allOf(switched.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             // publishers grouped by event loop: one task per loop writes all of its publishers, then flushes them
-            Map<EventLoop, List<Integer>> byLoop = new HashMap<>();
-            for (int i = 0; i < publishers.size(); i++) {
-                byLoop.computeIfAbsent(publishers.get(i).channel().eventLoop(), l -> new ArrayList<>()).add(i);
+            Map<EventLoop, List<BenchSocket>> byLoop = new HashMap<>();
+            for (BenchSocket p : publishers) {
+                byLoop.computeIfAbsent(p.channel().eventLoop(), l -> new ArrayList<>()).add(p);
             }
+            byte[] publication = peer.publication();
             long[] measured = new long[reps];
             for (int rep = 0; rep < warmup + reps; rep++) {
                 complete.set(0);
                 done[0] = new CompletableFuture<>();
                 nextEpoch(epoch);
                 long start = System.nanoTime();
-                for (Map.Entry<EventLoop, List<Integer>> e : byLoop.entrySet()) {
+                for (Map.Entry<EventLoop, List<BenchSocket>> e : byLoop.entrySet()) {
                     e.getKey().execute(() -> {
-                        for (int i : e.getValue()) {
-                            publishers.get(i).write(peer.publication(i));
+                        for (BenchSocket p : e.getValue()) {
+                            p.write(publication);
                         }
-                        for (int i : e.getValue()) {
-                            publishers.get(i).flush();
+                        for (BenchSocket p : e.getValue()) {
+                            p.flush();
                         }
                     });
                 }

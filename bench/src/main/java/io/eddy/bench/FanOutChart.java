@@ -17,7 +17,6 @@ import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,8 +63,7 @@ final class FanOutChart {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> o = Options.parse(args);
-        Path md = Path.of(o.getOrDefault("from", "docs/benchmarks/fanout.md"));
+        Path md = Path.of(Options.parse(args).get("from", "docs/benchmarks/fanout.md"));
         List<String> lines = Files.readAllLines(md);
         Matcher cores = CORES.matcher(String.join("\n", lines));
         int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("| S × P | deliveries |")).findFirst()

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,11 +18,11 @@ import java.util.concurrent.TimeUnit;
 public final class IdleMemory {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = Options.parse(args);
-        int connections = Integer.parseInt(o.getOrDefault("connections", "10000"));
+        Options o = Options.parse(args);
+        int connections = o.integer("connections", 10000);
         // long enough for Eddy's periodic collection (config/jvm.options) to run after each step
-        int restSeconds = Integer.parseInt(o.getOrDefault("rest-seconds", "20"));
-        Path root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        int restSeconds = o.integer("rest-seconds", 20);
+        Path root = o.root();
         Path work = Files.createTempDirectory("eddy-bench-memory-");
         int half = connections / 2;
         StringBuilder report = new StringBuilder("| server | RSS at rest | with " + half + " connections | with "
@@ -31,8 +30,7 @@ public final class IdleMemory {
                 + "(marginal, second " + half + ") |\n|---|---:|---:|---:|---:|---:|\n");
         EventLoopGroup group = Transport.group(2);
         try {
-            for (String name : o.getOrDefault("targets", "eddy,deepstream").split(",")) {
-                Target target = Target.parse(name);
+            for (Target target : o.targets("eddy,deepstream")) {
                 Target.Running running = target.start(root, work, 32);
                 List<BenchSocket> sockets = new ArrayList<>();
                 try {
@@ -61,15 +59,10 @@ public final class IdleMemory {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
-        if (o.containsKey("out")) {
-            Path out = root.resolve(o.get("out"));
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, "# Memory per idle connection\n\nEach server is started fresh and serves 100 "
-                    + "connections that come and go; then it holds " + half + " and then " + connections
-                    + " logged-in connections, each subscribed to one event, idle. The server process's resident set "
-                    + "size (RSS) is read after " + restSeconds + " s of rest at each step. Eddy runs with the JVM "
-                    + "options of config/jvm.options, as bin/eddy starts it. Run on " + Machine.describe() + ".\n\n"
-                    + report);
-        }
+        o.writeOut("# Memory per idle connection\n\nEach server is started fresh and serves 100 connections that "
+                + "come and go; then it holds " + half + " and then " + connections + " logged-in connections, each "
+                + "subscribed to one event, idle. The server process's resident set size (RSS) is read after "
+                + restSeconds + " s of rest at each step. Eddy runs with the JVM options of config/jvm.options, as "
+                + "bin/eddy starts it. Run on " + Machine.describe() + ".\n\n" + report);
     }
 }

@@ -16,9 +16,11 @@ interface Peer {
     /** Connected and logged in, ready to publish. */
     CompletableFuture<BenchSocket> publisher(EventLoopGroup group, int index);
 
-    /** The frame publisher {@code index} sends; encoded once and written as it is. */
-    byte[] publication(int index);
+    /** The frame every publisher sends; encoded once and written as it is. */
+    byte[] publication();
 
     /** Whether binary frames from the server may pack several messages. */
-    boolean packed();
+    default boolean packed() {
+        return false;
+    }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -26,18 +25,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RpcLatency {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = Options.parse(args);
-        int rate = Integer.parseInt(o.getOrDefault("rate", "1000"));
-        int seconds = Integer.parseInt(o.getOrDefault("seconds", "20"));
+        Options o = Options.parse(args);
+        int rate = o.integer("rate", 1000);
+        int seconds = o.integer("seconds", 20);
         // calls of the first seconds are not counted: both servers (and the generator) warm up on them
-        int warmupSeconds = Integer.parseInt(o.getOrDefault("warmup-seconds", "5"));
-        Path root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        int warmupSeconds = o.integer("warmup-seconds", 5);
+        Path root = o.root();
         Path work = Files.createTempDirectory("eddy-bench-rpc-");
         StringBuilder report = new StringBuilder("| server | calls | p50 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|\n");
         EventLoopGroup group = Transport.group(2);
         try {
-            for (String name : o.getOrDefault("targets", "eddy,deepstream").split(",")) {
-                Target target = Target.parse(name);
+            for (Target target : o.targets("eddy,deepstream")) {
                 Target.Running running = target.start(root, work, 32);
                 try {
                     long[] nanos = measure(group, running, rate, seconds, warmupSeconds);
@@ -53,13 +51,9 @@ public final class RpcLatency {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
-        if (o.containsKey("out")) {
-            Path out = root.resolve(o.get("out"));
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, "# RPC round trip\n\n" + rate + " requests per second for " + seconds
-                    + " s after " + warmupSeconds + " s of warm-up at the same rate, one requestor, one provider "
-                    + "answering at once, both on the generator; run on " + Machine.describe() + ".\n\n" + report);
-        }
+        o.writeOut("# RPC round trip\n\n" + rate + " requests per second for " + seconds + " s after "
+                + warmupSeconds + " s of warm-up at the same rate, one requestor, one provider answering at once, both "
+                + "on the generator; run on " + Machine.describe() + ".\n\n" + report);
     }
 
     private static double at(long[] sorted, double quantile) {

@@ -55,10 +55,6 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not become ready within 90 s");
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** Resident set size in KiB, from /proc (Linux). */
     long rssKib() throws IOException {
         for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

@@ -39,13 +39,8 @@ final class SocketIoPeer implements Peer {
     }
 
     @Override
-    public byte[] publication(int index) {
+    public byte[] publication() {
         return publication;
-    }
-
-    @Override
-    public boolean packed() {
-        return false;
     }
 
     private record Session(BenchSocket socket, Expectations<String> expectations) {
@@ -53,7 +48,7 @@ final class SocketIoPeer implements Peer {
 
     /** Engine.IO open packet "0{…}", then the namespace connect "40" answered by "40{…}". */
     private CompletableFuture<Session> open(EventLoopGroup group) {
-        Expectations<String> expectations = new Expectations<>(m -> List.of(new String(m.payload(), StandardCharsets.UTF_8)));
+        Expectations<String> expectations = new Expectations<>(m -> List.of(new String(m, StandardCharsets.UTF_8)));
         CompletableFuture<String> opened = expectations.expect(m -> m.startsWith("0{"));
         return BenchSocket.connect(group, uri, expectations)
                 .thenCompose(socket -> opened.thenCompose(o -> {

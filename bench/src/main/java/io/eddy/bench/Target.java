@@ -36,10 +36,7 @@ enum Target {
     }
 
     /** A started server and the peer that speaks its protocol. */
-    record Running(ServerProcess process, Peer peer, int port) {
-        Running(ServerProcess process, Peer peer) {
-            this(process, peer, -1);
-        }
+    record Running(ServerProcess process, Peer peer) {
     }
 
     Running start(Path root, Path work, int payloadBytes) throws Exception {
@@ -66,7 +63,7 @@ enum Target {
                         "-jar", root.resolve("server/target/quarkus-app/quarkus-run.jar").toString()));
                 ServerProcess p = ServerProcess.start("eddy", cmd, dir,
                         URI.create("http://127.0.0.1:" + port + "/health-check"), port);
-                yield new Running(p, new DeepstreamPeer(ws, this != EDDY, payloadBytes), port);
+                yield new Running(p, new DeepstreamPeer(ws, this != EDDY, payloadBytes));
             }
             case DEEPSTREAM -> {
                 Path config = dir.resolve("config.yml");
@@ -75,19 +72,19 @@ enum Target {
                         .toString(), "start", "-c", config.toString());
                 ServerProcess p = ServerProcess.start("deepstream", cmd, dir,
                         URI.create("http://127.0.0.1:" + port + "/health-check"), port);
-                yield new Running(p, new DeepstreamPeer(ws, false, payloadBytes), port);
+                yield new Running(p, new DeepstreamPeer(ws, false, payloadBytes));
             }
             case SOCKETIO -> {
                 List<String> cmd = List.of("node", root.resolve("bench/peers/socketio-server.js").toString(),
                         "--port", Integer.toString(port));
                 ServerProcess p = ServerProcess.start("socketio", cmd, dir, null, port);
-                yield new Running(p, new SocketIoPeer(URI.create("ws://127.0.0.1:" + port), payloadBytes), port);
+                yield new Running(p, new SocketIoPeer(URI.create("ws://127.0.0.1:" + port), payloadBytes));
             }
             case BARE -> {
                 List<String> cmd = List.of(java, "-cp", absoluteClassPath(),
                         BareForwarder.class.getName(), "--port", Integer.toString(port));
                 ServerProcess p = ServerProcess.start("bare", cmd, dir, null, port);
-                yield new Running(p, new BarePeer(URI.create("ws://127.0.0.1:" + port + "/"), payloadBytes), port);
+                yield new Running(p, new BarePeer(URI.create("ws://127.0.0.1:" + port + "/"), payloadBytes));
             }
         };
     }
