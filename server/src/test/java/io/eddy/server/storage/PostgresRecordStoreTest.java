@@ -151,21 +151,29 @@ class PostgresRecordStoreTest extends RecordStoreContract {
     }
 
     @Test
-    void nodesStartingTogetherBothCreateTheTable() throws Exception {
-        String fresh = schema + ".records_race";
-        List<Pool> pools = new ArrayList<>();
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
-        try {
-            for (int i = 0; i < 6; i++) {
-                Pool p = newPool(PORT);
-                pools.add(p);
-                RecordStore node = new PostgresRecordStore(p, "node " + i, fresh, TIMEOUT);
-                writes.add(node.store("from/" + i, StoredRecord.NO_VERSION, 0, "{}").toCompletableFuture());
+    void nodesStartingTogetherAllCreateTheTable() throws Exception {
+        // The race is a matter of microseconds: connections are opened beforehand so that the creations reach the
+        // database together, and several rounds on fresh tables make a regression show up.
+        for (int round = 0; round < 20; round++) {
+            String fresh = schema + ".records_race_" + round;
+            List<Pool> pools = new ArrayList<>();
+            try {
+                List<RecordStore> nodes = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    Pool p = newPool(PORT);
+                    pools.add(p);
+                    p.query("SELECT 1").execute().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    nodes.add(new PostgresRecordStore(p, "node " + i, fresh, TIMEOUT));
+                }
+                List<CompletableFuture<Void>> writes = new ArrayList<>();
+                for (int i = 0; i < nodes.size(); i++) {
+                    writes.add(nodes.get(i).store("from/" + i, StoredRecord.NO_VERSION, 0, "{}").toCompletableFuture());
+                }
+                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+                assertEquals(8L, sql("SELECT count(*) FROM " + fresh).iterator().next().getLong(0), "round " + round);
+            } finally {
+                pools.forEach(Pool::close);
             }
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-            assertEquals(6L, sql("SELECT count(*) FROM " + fresh).iterator().next().getLong(0));
-        } finally {
-            pools.forEach(Pool::close);
         }
     }
 

@@ -194,7 +194,12 @@ public final class PostgresRecordStore implements RecordStore {
 
     private synchronized Future<Void> tableCreated() {
         if (tableCreated == null || tableCreated.failed()) {
-            tableCreated = pool.query(createTable).execute()
+            // Nodes that start together would otherwise race inside CREATE TABLE IF NOT EXISTS, which checks for the
+            // table and its row type separately from creating them; the lock, held until commit, lets one create
+            // while the others wait and then find the table.
+            tableCreated = pool.withTransaction(connection -> connection
+                            .preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of(table))
+                            .compose(locked -> connection.query(createTable).execute()))
                     .<Void>mapEmpty()
                     .recover(e -> createdConcurrently(e) ? Future.succeededFuture() : Future.failedFuture(e))
                     .onSuccess(ignored -> warnUnlessDurable());
@@ -203,12 +208,13 @@ public final class PostgresRecordStore implements RecordStore {
     }
 
     /**
-     * IF NOT EXISTS does not stop two sessions that create the table at the same moment: the later one fails on the
-     * catalog's unique index (23505) or finds the table (42P07). Either way, the table is there.
+     * Something other than an Eddy node (a migration, an older Eddy) may create the table at the same moment without
+     * the lock: then this session fails on the catalog's unique index (23505), finds the table (42P07) or its row type
+     * (42710) although IF NOT EXISTS found neither. Either way, the table is there.
      */
     private static boolean createdConcurrently(Throwable failure) {
-        return failure instanceof PgException pg
-                && ("23505".equals(pg.getSqlState()) || "42P07".equals(pg.getSqlState()));
+        return failure instanceof PgException pg && ("23505".equals(pg.getSqlState())
+                || "42P07".equals(pg.getSqlState()) || "42710".equals(pg.getSqlState()));
     }
 
     private void warnUnlessDurable() {
