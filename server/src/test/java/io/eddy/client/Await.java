@@ -15,7 +15,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** Bounded waits for tests: every wait has a deadline, so no test can hang. */
 final class Await {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Longer than the test server's listen rematch interval (5 s): on a loaded CI machine a listener's accept can miss
+     * the 500 ms response timeout, and the rematch that follows must still be waited for.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(12);
 
     private Await() {
     }
