@@ -36,16 +36,30 @@ class InteropIT {
         assertEquals(0, run(command, 15), "interop suite failed; its output above names the failing tests");
     }
 
+    /**
+     * Runs a command with its output in a file that is then printed through {@code System.out}: the forked test JVM's
+     * own stdin and stdout are failsafe's channel, and a child that inherits them (npm reads stdin) corrupts it.
+     */
     private static int run(List<String> command, int timeoutMinutes) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(INTEROP.toFile()).inheritIO().start();
-        if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+        Path output = Files.createTempFile(Path.of("target"), "interop-", ".log");
+        Process process = new ProcessBuilder(command).directory(INTEROP.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        try {
+            if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutMinutes + " minutes");
             }
-            throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutMinutes + " minutes");
+            return process.exitValue();
+        } finally {
+            System.out.println(Files.readString(output));
+            Files.delete(output);
         }
-        return process.exitValue();
     }
 
     private static boolean onPath(String executable) {

@@ -90,9 +90,11 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** SIGSTOP or SIGCONT: the process keeps its connections but stops answering, as a hung server does. */
     public synchronized void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        // not inheritIO: the test JVM's stdout is the test runner's channel
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (kill.waitFor() != 0) {
-            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + output.strip());
         }
     }
 
