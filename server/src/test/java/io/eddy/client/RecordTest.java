@@ -371,12 +371,13 @@ class RecordTest extends RecordTestBase {
         record.onProviderChanged(changes::add);
 
         assertEquals(name, Await.next(matches));
-        assertTrue(Await.next(changes));
-        assertTrue(record.hasProvider());
+        // HAS_PROVIDER may arrive before the callback above is registered (a loaded CI machine can hold the test
+        // thread that long); the record's state is what must follow, and the callback must report the loss
+        eventually(true, record::hasProvider);
 
         Await.result(provider.record().unlisten("^provided/"));
-        assertFalse(Await.next(changes));
-        assertFalse(record.hasProvider());
+        eventually(false, record::hasProvider);
+        eventually(true, () -> changes.contains(false));
     }
 
     @Test
