@@ -142,6 +142,10 @@ public interface EddyConfig {
             @WithDefault("eddy_records")
             String table();
 
+            /** jsonb (queryable, normalised) or json (the exact text clients wrote); used when Eddy creates the table */
+            @WithDefault("jsonb")
+            String columnType();
+
             @WithDefault("10s")
             Duration timeout();
         }

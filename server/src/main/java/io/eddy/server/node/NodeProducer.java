@@ -113,7 +113,8 @@ public class NodeProducer {
                         .with(new PoolOptions().setMaxSize(config.postgres().maxConnections()))
                         .connectingTo(connect).build();
                 yield new PostgresRecordStore(pool, connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase(),
-                        config.postgres().table(), config.postgres().timeout());
+                        config.postgres().table(), PostgresRecordStore.ColumnType.parse(config.postgres().columnType()),
+                        config.postgres().timeout());
             }
             default -> throw new IllegalArgumentException("unknown eddy.storage.type '" + config.type()
                     + "' (known: embedded, redis, postgres)");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eddy.protocol.Message;
 import io.eddy.protocol.RecordAction;
 import io.eddy.server.storage.RecordStore;
+import io.eddy.server.storage.StorageException;
 import io.eddy.server.storage.StoredRecord;
 import io.eddy.server.storage.VersionConflictException;
 import io.eddy.server.subscription.SubscriptionRegistry;
@@ -236,6 +237,12 @@ final class RecordShard implements AutoCloseable {
             entry.storedVersion = conflict.storedVersion();
             entry.dirty = false;
             conflicts.storageChanged(this, entry);
+        } else if (cause instanceof StorageException refused && refused.isRefusal()) {
+            // The same data would be refused again: the record keeps it in memory, its acknowledgements fail, and the
+            // next write of the record is stored as usual. Retrying would only repeat this warning forever.
+            LOG.warnf("storage refused version %d of record '%s'; not retrying, the next write is stored: %s",
+                    version, entry.name, cause.getMessage());
+            failAcksUpTo(entry, version); // later writes are still to be stored
         } else {
             LOG.warnf("storing record '%s' failed, retrying in %s: %s", entry.name, STORAGE_RETRY, cause.toString());
             failAcks(entry);
@@ -268,8 +275,12 @@ final class RecordShard implements AutoCloseable {
     }
 
     private void failAcks(RecordEntry entry) {
-        RecordEntry.PendingAck ack;
-        while ((ack = entry.acks.pollFirst()) != null) {
+        failAcksUpTo(entry, Integer.MAX_VALUE);
+    }
+
+    private void failAcksUpTo(RecordEntry entry, int version) {
+        while (!entry.acks.isEmpty() && entry.acks.peekFirst().version() <= version) {
+            RecordEntry.PendingAck ack = entry.acks.pollFirst();
             ack.session().send(Message.of(RecordAction.RECORD_UPDATE_ERROR).name(entry.name)
                     .correlationId(ack.correlationId()).isWriteAck(true).isError(true));
         }

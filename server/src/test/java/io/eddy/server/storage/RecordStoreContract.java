@@ -56,6 +56,14 @@ public abstract class RecordStoreContract {
         }
     }
 
+    /**
+     * The record loaded is the one stored. Stores keep the exact text, so by default the text must match; a store that
+     * keeps the value instead (PostgreSQL jsonb) compares data as JSON.
+     */
+    protected void assertLoaded(StoredRecord expected, StoredRecord actual) {
+        assertEquals(expected, actual);
+    }
+
     protected static String name(String prefix) {
         return prefix + "/" + UUID.randomUUID();
     }
@@ -71,7 +79,7 @@ public abstract class RecordStoreContract {
         await(store.store(n, StoredRecord.NO_VERSION, 0, "{}"));
         await(store.store(n, 0, 1, "{\"a\":1}"));
         await(store.store(n, 1, 5, "[1,2,3]"));
-        assertEquals(new StoredRecord(5, "[1,2,3]"), await(store.load(n)));
+        assertLoaded(new StoredRecord(5, "[1,2,3]"), await(store.load(n)));
     }
 
     @Test
@@ -87,7 +95,7 @@ public abstract class RecordStoreContract {
         VersionConflictException missing = assertThrows(VersionConflictException.class,
                 () -> await(store.store(name("nothing"), 0, 1, "{}")));
         assertEquals(StoredRecord.NO_VERSION, missing.storedVersion());
-        assertEquals(new StoredRecord(3, "{\"v\":3}"), await(store.load(n)));
+        assertLoaded(new StoredRecord(3, "{\"v\":3}"), await(store.load(n)));
     }
 
     @Test
@@ -149,7 +157,7 @@ public abstract class RecordStoreContract {
         String n = name("big/ü😀");
         String big = "{\"text\":\"" + "grüße 😀 ".repeat(100_000) + "\"}"; // about 1.1 MB of UTF-8
         await(store.store(n, StoredRecord.NO_VERSION, 0, big));
-        assertEquals(big, await(store.load(n)).json());
+        assertLoaded(new StoredRecord(0, big), await(store.load(n)));
     }
 
     @Test
@@ -161,7 +169,7 @@ public abstract class RecordStoreContract {
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         for (int i = 0; i < 2000; i += 97) {
-            assertEquals(new StoredRecord(0, "{\"i\":" + i + "}"), await(store.load(prefix + "/" + i)));
+            assertLoaded(new StoredRecord(0, "{\"i\":" + i + "}"), await(store.load(prefix + "/" + i)));
         }
     }
 
@@ -171,7 +179,7 @@ public abstract class RecordStoreContract {
         await(store.store(n, StoredRecord.NO_VERSION, 7, "{\"kept\":true}"));
         store.close();
         store = reopen();
-        assertEquals(new StoredRecord(7, "{\"kept\":true}"), await(store.load(n)));
+        assertLoaded(new StoredRecord(7, "{\"kept\":true}"), await(store.load(n)));
     }
 
     @Test

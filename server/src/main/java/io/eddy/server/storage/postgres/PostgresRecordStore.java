@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,13 +25,14 @@ import java.util.regex.Pattern;
 /**
  * Records in a PostgreSQL table that any number of Eddy nodes share, created on first use if it is missing:
  * <pre>
- * CREATE TABLE IF NOT EXISTS eddy_records (name text PRIMARY KEY, version integer NOT NULL, data json NOT NULL)
+ * CREATE TABLE IF NOT EXISTS eddy_records (name text PRIMARY KEY, version integer NOT NULL, data jsonb NOT NULL)
  * </pre>
- * <b>{@code json}, not {@code jsonb}.</b> A record must load as the text it was stored as, like in the other stores,
- * so that moving between stores never changes what clients receive. {@code jsonb} would not keep it: it reorders keys,
- * drops duplicate keys, rewrites whitespace and numbers ({@code 1.0e2} loads as {@code 100}) and rejects {@code \u0000},
- * which is valid JSON a client may send. {@code json} still checks that the text is JSON, and operators can query it
- * with the {@code json} operators or through {@code data::jsonb}, which can also be indexed.
+ * <b>{@code jsonb} or {@code json}.</b> {@code jsonb} (the default) is what operators query and index directly. It
+ * stores the value, not the text: a record loads with keys reordered, whitespace and numbers rewritten
+ * ({@code 1.0e2} as {@code 100.0}) and duplicate keys dropped — the same data to any JSON reader — and PostgreSQL
+ * refuses the string escape {@code \u0000}, so such a write fails with {@link StorageException}. {@link
+ * ColumnType#JSON} keeps the exact text clients wrote and accepts every valid JSON text; it can be queried through
+ * {@code data::jsonb}. The column type only matters when the store creates the table: statements work on either.
  * <p>
  * <b>Version order.</b> A conditional write is one statement that PostgreSQL's row lock orders among all nodes:
  * {@code INSERT … ON CONFLICT DO NOTHING} when the record must not exist, {@code UPDATE … WHERE version = expected}
@@ -53,6 +55,25 @@ import java.util.regex.Pattern;
 public final class PostgresRecordStore implements RecordStore {
 
     public static final String DEFAULT_TABLE = "eddy_records";
+
+    /** The type of the {@code data} column of a table the store creates. */
+    public enum ColumnType {
+        JSON, JSONB;
+
+        public static ColumnType parse(String text) {
+            for (ColumnType type : values()) {
+                if (type.name().equalsIgnoreCase(text.strip())) {
+                    return type;
+                }
+            }
+            throw new IllegalArgumentException("unknown PostgreSQL column type '" + text + "' (known: jsonb, json)");
+        }
+
+        String sql() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /** Unquoted identifiers only, optionally schema-qualified: the name is part of the SQL text. */
@@ -84,16 +105,17 @@ public final class PostgresRecordStore implements RecordStore {
      * @param endpoint where PostgreSQL is, for {@link #description()} only (e.g. "127.0.0.1:5432/eddy"; no password)
      */
     public PostgresRecordStore(Pool pool, String endpoint) {
-        this(pool, endpoint, DEFAULT_TABLE, DEFAULT_TIMEOUT);
+        this(pool, endpoint, DEFAULT_TABLE, ColumnType.JSONB, DEFAULT_TIMEOUT);
     }
 
     /**
      * @param pool     the pool; the store runs each statement on whichever connection it lends
      * @param endpoint where PostgreSQL is, for {@link #description()} only (e.g. "127.0.0.1:5432/eddy"; no password)
      * @param table    the table's name, an unquoted identifier, optionally schema-qualified ("eddy.records")
+     * @param column   the type of the data column if the store creates the table
      * @param timeout  how long an operation may take, including its wait for a connection, before it fails
      */
-    public PostgresRecordStore(Pool pool, String endpoint, String table, Duration timeout) {
+    public PostgresRecordStore(Pool pool, String endpoint, String table, ColumnType column, Duration timeout) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         if (!TABLE_NAME.matcher(table).matches()) {
@@ -105,8 +127,9 @@ public final class PostgresRecordStore implements RecordStore {
         this.table = table;
         this.timeoutMillis = timeout.toMillis();
         createTable = "CREATE TABLE IF NOT EXISTS " + table
-                + " (name text PRIMARY KEY, version integer NOT NULL, data json NOT NULL)";
-        // ::text so that the client sends and receives the JSON as plain text, never as a parsed value
+                + " (name text PRIMARY KEY, version integer NOT NULL, data " + column.sql() + " NOT NULL)";
+        // ::text so that the client sends and receives the JSON as plain text, never as a parsed value; a json value
+        // goes into a jsonb column (and back) by assignment cast, so these statements suit either column type
         select = "SELECT version, data::text FROM " + table + " WHERE name = $1";
         insert = "INSERT INTO " + table + " (name, version, data) VALUES ($1, $2, $3::text::json)"
                 + " ON CONFLICT (name) DO NOTHING";
@@ -176,6 +199,9 @@ public final class PostgresRecordStore implements RecordStore {
                 done.complete(result.result());
             } else if (result.cause() instanceof VersionConflictException conflict) {
                 done.completeExceptionally(conflict);
+            } else if (refusedData(result.cause())) {
+                done.completeExceptionally(StorageException.refused(
+                        "postgresql: " + what + " refused: " + result.cause().getMessage(), result.cause()));
             } else {
                 done.completeExceptionally(new StorageException(
                         "postgresql: " + what + " failed: " + result.cause().getMessage(), result.cause()));
@@ -205,6 +231,11 @@ public final class PostgresRecordStore implements RecordStore {
                     .onSuccess(ignored -> warnUnlessDurable());
         }
         return tableCreated;
+    }
+
+    /** SQLSTATE class 22, "data exception": the value itself is wrong for the column, e.g. {@code \u0000} in jsonb. */
+    private static boolean refusedData(Throwable failure) {
+        return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22");
     }
 
     /**
