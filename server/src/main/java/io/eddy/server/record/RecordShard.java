@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 final class RecordShard implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RecordShard.class);
-    private static final Duration STORAGE_RETRY = Duration.ofSeconds(1);
+    static final Duration STORAGE_RETRY = Duration.ofSeconds(1);
     private static final int EVICTION_SCAN = 64;
 
     /** What happens when storage turns out to hold something else than this node believed. */
@@ -49,6 +49,7 @@ final class RecordShard implements AutoCloseable {
     private final RecordSettings settings;
     private final SubscriptionRegistry subscriptions;
     private final Scheduler scheduler;
+    private final StorageOutageLog outage;
     private final int maxEntries;
     private final long maxBytes;
     private ConflictHandler conflicts = (shard, entry) -> { };
@@ -57,7 +58,7 @@ final class RecordShard implements AutoCloseable {
     private long bytes;
 
     RecordShard(int index, RecordStore store, RecordSettings settings, SubscriptionRegistry subscriptions,
-                Scheduler scheduler) {
+                Scheduler scheduler, StorageOutageLog outage) {
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "eddy-records-" + index);
             t.setDaemon(true);
@@ -67,6 +68,7 @@ final class RecordShard implements AutoCloseable {
         this.settings = settings;
         this.subscriptions = subscriptions;
         this.scheduler = scheduler;
+        this.outage = outage;
         this.maxEntries = Math.max(16, settings.maxCacheEntries() / settings.shards());
         this.maxBytes = Math.max(1 << 20, settings.maxCacheBytes() / settings.shards());
     }
@@ -120,19 +122,22 @@ final class RecordShard implements AutoCloseable {
 
     private void loaded(RecordEntry entry, StoredRecord stored, Throwable failure) {
         List<Waiting> waiting = loading.remove(entry);
-        if (failure == null) {
+        Throwable cause = unwrap(failure);
+        if (cause == null) {
+            outage.worked();
             try {
                 if (stored != null) {
                     entry.replace(stored.version(), RecordEntry.JSON.readTree(stored.json()), stored.json());
                     entry.storedVersion = stored.version();
                 }
             } catch (JsonProcessingException e) {
-                failure = new IllegalStateException("stored data of '" + entry.name + "' is not JSON", e);
+                cause = new IllegalStateException("stored data of '" + entry.name + "' is not JSON", e);
+                LOG.warnf("loading record '%s' failed: %s", entry.name, cause.toString()); // this record's own problem
             }
+        } else {
+            outage.failed("loading record '" + entry.name + "'", cause);
         }
-        if (failure != null) {
-            Throwable cause = unwrap(failure);
-            LOG.warnf("loading record '%s' failed: %s", entry.name, cause.toString());
+        if (cause != null) {
             entries.remove(entry.name, entry); // the next request tries again
             if (waiting != null) {
                 for (Waiting w : waiting) {
@@ -194,8 +199,11 @@ final class RecordShard implements AutoCloseable {
                 .orTimeout(settings.storageTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((stored, failure) -> executor.execute(() -> {
                     if (failure != null) {
-                        onFailure.accept(unwrap(failure));
+                        Throwable cause = unwrap(failure);
+                        outage.failed("reloading record '" + entry.name + "'", cause);
+                        onFailure.accept(cause);
                     } else {
+                        outage.worked();
                         onLoaded.accept(stored);
                     }
                 }));
@@ -228,9 +236,11 @@ final class RecordShard implements AutoCloseable {
         entry.storing = false;
         Throwable cause = unwrap(failure);
         if (cause == null) {
+            outage.worked();
             entry.storedVersion = version;
             acknowledgeUpTo(entry, version);
         } else if (cause instanceof VersionConflictException conflict) {
+            outage.worked();
             LOG.warnf("record '%s' changed in storage behind this node (stored version %d, expected %d); reloading",
                     entry.name, conflict.storedVersion(), entry.storedVersion);
             failAcks(entry);
@@ -242,9 +252,10 @@ final class RecordShard implements AutoCloseable {
             // next write of the record is stored as usual. Retrying would only repeat this warning forever.
             LOG.warnf("storage refused version %d of record '%s'; not retrying, the next write is stored: %s",
                     version, entry.name, cause.getMessage());
+            outage.worked();
             failAcksUpTo(entry, version); // later writes are still to be stored
         } else {
-            LOG.warnf("storing record '%s' failed, retrying in %s: %s", entry.name, STORAGE_RETRY, cause.toString());
+            outage.failed("storing record '" + entry.name + "'", cause);
             failAcks(entry);
             entry.dirty = true;
             scheduler.schedule(() -> executor.execute(() -> drainStorage(entry)), STORAGE_RETRY);
@@ -256,11 +267,12 @@ final class RecordShard implements AutoCloseable {
     private void deleted(RecordEntry entry, Throwable failure) {
         entry.storing = false;
         if (failure != null) {
-            LOG.warnf("deleting record '%s' from storage failed, retrying in %s: %s", entry.name, STORAGE_RETRY, failure);
+            outage.failed("deleting record '" + entry.name + "'", unwrap(failure));
             entry.deletePending = true;
             scheduler.schedule(() -> executor.execute(() -> drainStorage(entry)), STORAGE_RETRY);
             return;
         }
+        outage.worked();
         entry.storedVersion = StoredRecord.NO_VERSION;
         acknowledgeUpTo(entry, Integer.MAX_VALUE); // writes before the delete are settled by it
         drainStorage(entry);

@@ -15,8 +15,9 @@ final class Records implements AutoCloseable {
     Records(RecordStore store, RecordSettings settings, SubscriptionRegistry subscriptions, Scheduler scheduler) {
         this.store = store;
         shards = new RecordShard[settings.shards()];
+        StorageOutageLog outage = new StorageOutageLog(store.description(), RecordShard.STORAGE_RETRY);
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new RecordShard(i, store, settings, subscriptions, scheduler);
+            shards[i] = new RecordShard(i, store, settings, subscriptions, scheduler, outage);
         }
     }
 

@@ -110,6 +110,40 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /** HGET over a fresh connection, for tests that check what reached Redis; null when the field is missing. */
+    public String hget(String key, String field) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            socket.setSoTimeout(2000);
+            StringBuilder command = new StringBuilder("*3\r\n");
+            for (String part : new String[] {"HGET", key, field}) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                command.append('$').append(bytes.length).append("\r\n").append(part).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(command.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String header = readLine(in);
+            if (!header.startsWith("$")) {
+                throw new IOException("unexpected reply to HGET: " + header);
+            }
+            int length = Integer.parseInt(header.substring(1));
+            return length < 0 ? null : new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
     private boolean answersPing() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
