@@ -6,6 +6,7 @@ import io.eddy.server.session.CloseReason;
 import io.eddy.server.session.Session;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -27,8 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the connection's event loop ({@link NonBlocking}), in order, which is the thread a {@link Session} is confined to.
  * The path is fixed here because websockets-next paths are build-time constants; {@code eddy.server.path} adds an
  * alias (see {@link HttpRoutes}).
+ * <p>
+ * {@link InboundProcessingMode#CONCURRENT}: the default, SERIAL, gives every connection a limiter with a 256-slot
+ * queue (about 1.2 KB per connection, idle or not) to hold messages back until the previous callback's result
+ * completes. These callbacks complete before they return, on the one event-loop thread, so messages are handled in
+ * arrival order either way.
  */
-@WebSocket(path = DeepstreamEndpoint.PATH)
+@WebSocket(path = DeepstreamEndpoint.PATH, inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class DeepstreamEndpoint {
 
     static final String PATH = "/deepstream";
