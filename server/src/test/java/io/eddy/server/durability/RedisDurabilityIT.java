@@ -23,8 +23,7 @@ class RedisDurabilityIT {
         Path redisDir = Files.createDirectories(dir.resolve("redis"));
         Path serverDir = Files.createDirectories(dir.resolve("server"));
         try (RedisServerProcess redis = RedisServerProcess.start(redisDir)) {
-            Map<String, String> props = Map.of("eddy.storage.type", "redis",
-                    "quarkus.redis.hosts", redis.connectionString());
+            Map<String, String> props = redis.eddyStoreProperties();
             DurabilityScenario.run(() -> new EddyProcess(serverDir, props));
         }
     }
@@ -34,8 +33,7 @@ class RedisDurabilityIT {
         Path redisDir = Files.createDirectories(dir.resolve("redis"));
         Path serverDir = Files.createDirectories(dir.resolve("server"));
         try (RedisServerProcess redis = RedisServerProcess.start(redisDir)) {
-            Map<String, String> props = Map.of("eddy.storage.type", "redis",
-                    "quarkus.redis.hosts", redis.connectionString());
+            Map<String, String> props = redis.eddyStoreProperties();
             // the server is killed, and Redis as well before the server starts again
             DurabilityScenario.run(() -> new EddyProcess(serverDir, props), () -> {
                 redis.kill();

@@ -36,8 +36,7 @@ class RedisOutageIT {
         Path redisDir = Files.createDirectories(dir.resolve("redis"));
         Path serverDir = Files.createDirectories(dir.resolve("server"));
         try (RedisServerProcess redis = RedisServerProcess.start(redisDir)) {
-            Map<String, String> props = Map.of("eddy.storage.type", "redis",
-                    "quarkus.redis.hosts", redis.connectionString());
+            Map<String, String> props = redis.eddyStoreProperties();
             try (EddyProcess server = new EddyProcess(serverDir, props).start();
                  RawClient c = RawClient.login(server.uri(), "writer")) {
                 write(c, 1, "before");

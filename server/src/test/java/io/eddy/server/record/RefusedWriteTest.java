@@ -86,28 +86,28 @@ class RefusedWriteTest {
 
     /** What PostgreSQL holds for the record, as "version text". */
     private static List<String> rows(String name) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            Pool pool = PgBuilder.pool().using(vertx).connectingTo(connectOptions()).build();
-            RowSet<Row> rows = pool.preparedQuery("SELECT version, data ->> 'text' FROM " + TABLE + " WHERE name = $1")
-                    .execute(Tuple.of(name)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            pool.close();
-            List<String> found = new ArrayList<>();
-            rows.forEach(row -> found.add(row.getInteger(0) + " " + row.getString(1)));
-            return found;
-        } finally {
-            vertx.close();
-        }
+        List<String> found = new ArrayList<>();
+        sql("SELECT version, data ->> 'text' FROM " + TABLE + " WHERE name = $1", Tuple.of(name))
+                .forEach(row -> found.add(row.getInteger(0) + " " + row.getString(1)));
+        return found;
     }
 
     @AfterAll
     static void dropTable() throws Exception {
+        sql("DROP TABLE IF EXISTS " + TABLE, Tuple.tuple());
+    }
+
+    /** A statement on a connection of its own: the server under test keeps its pool to itself. */
+    private static RowSet<Row> sql(String statement, Tuple parameters) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
             Pool pool = PgBuilder.pool().using(vertx).connectingTo(connectOptions()).build();
-            pool.query("DROP TABLE IF EXISTS " + TABLE).execute().toCompletionStage().toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
-            pool.close();
+            try {
+                return pool.preparedQuery(statement).execute(parameters).toCompletionStage().toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+            } finally {
+                pool.close();
+            }
         } finally {
             vertx.close();
         }

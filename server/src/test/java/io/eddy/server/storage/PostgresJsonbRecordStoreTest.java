@@ -51,8 +51,9 @@ class PostgresJsonbRecordStoreTest extends PostgresRecordStoreTest {
     @Test
     void aNulCharacterIsRefusedAndNothingIsStored() throws Exception {
         String n = name("nul");
-        assertThrows(StorageException.class,
+        StorageException refused = assertThrows(StorageException.class,
                 () -> await(store.store(n, StoredRecord.NO_VERSION, 0, "{\"nul\":\"\\u0000\"}")));
+        assertTrue(refused.isRefusal(), "retrying the same data cannot succeed: " + refused);
         assertNull(await(store.load(n)));
         await(store.store(n, StoredRecord.NO_VERSION, 0, "{\"nul\":\"\\u0001\"}")); // the record itself is fine
         assertLoaded(new StoredRecord(0, "{\"nul\":\"\\u0001\"}"), await(store.load(n)));

@@ -134,7 +134,9 @@ abstract class PostgresRecordStoreTest extends RecordStoreContract {
 
     @Test
     void invalidJsonIsRefused() {
-        assertThrows(StorageException.class, () -> await(store.store(name("bad"), StoredRecord.NO_VERSION, 0, "{nope")));
+        StorageException refused = assertThrows(StorageException.class,
+                () -> await(store.store(name("bad"), StoredRecord.NO_VERSION, 0, "{nope")));
+        assertTrue(refused.isRefusal(), refused.toString());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +50,11 @@ public final class RedisServerProcess implements AutoCloseable {
 
     public String connectionString() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /** The configuration of an Eddy server that stores its records in this Redis. */
+    public Map<String, String> eddyStoreProperties() {
+        return Map.of("eddy.storage.type", "redis", "quarkus.redis.hosts", connectionString());
     }
 
     public long pid() {

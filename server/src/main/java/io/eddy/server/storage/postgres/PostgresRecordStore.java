@@ -55,6 +55,7 @@ import java.util.regex.Pattern;
 public final class PostgresRecordStore implements RecordStore {
 
     public static final String DEFAULT_TABLE = "eddy_records";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /** The type of the {@code data} column of a table the store creates. */
     public enum ColumnType {
@@ -74,7 +75,6 @@ public final class PostgresRecordStore implements RecordStore {
         }
     }
 
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /** Unquoted identifiers only, optionally schema-qualified: the name is part of the SQL text. */
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
